@@ -1,0 +1,102 @@
+"""The demo: generated data for three tasks, an organiser and two participant teams."""
+
+import importlib.util
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from podium.permissions import organiser_grant
+from podium.sharedtasks.models import SharedTask
+from podium.sharedtasks.taskfile.importer import task_import
+from podium.teams.models import Membership, Registration, Team
+from podium.teams.services import team_create
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+DEMO_DIR = FIXTURES_DIR / "demo"
+ORGANISER = "organiser"
+PARTICIPANTS = {"alice": "Team Alice", "bob": "Team Bob"}
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str | None  # None: unchanged and unknown (set PODIUM_DEMO_PASSWORD to reset)
+    role: str
+
+
+def demo_generate_data() -> None:
+    """Run fixtures/generate_demo.py: deterministic, so re-running rewrites identical files."""
+    spec = importlib.util.spec_from_file_location(
+        "generate_demo", FIXTURES_DIR / "generate_demo.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate_all(DEMO_DIR)
+
+
+def demo_task_files() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*/task.yaml"))
+
+
+def _passwords_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-passwords.json"
+
+
+def _demo_password(username: str, remembered: dict) -> str:
+    """PODIUM_DEMO_PASSWORD when set; else one generated once and kept in var/ for the demo."""
+    return os.environ.get("PODIUM_DEMO_PASSWORD") or remembered.setdefault(
+        username, secrets.token_urlsafe(9)
+    )
+
+
+def _ensure_user(username: str, password: str):
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoLogin]:
+    """Import the demo tasks and create the demo accounts. Running it again changes nothing."""
+    passwords_path = _passwords_file()
+    remembered = json.loads(passwords_path.read_text()) if passwords_path.exists() else {}
+
+    organiser = _ensure_user(ORGANISER, _demo_password(ORGANISER, remembered))
+    organiser_grant(user=organiser)
+    logins = [DemoLogin(ORGANISER, _demo_password(ORGANISER, remembered), "organiser (admin)")]
+
+    for path in demo_task_files():
+        report = task_import(path=path)
+        SharedTask.objects.get(slug=report.task_slug).organisers.add(organiser)
+
+    for username, team_name in PARTICIPANTS.items():
+        user = _ensure_user(username, _demo_password(username, remembered))
+        team = Team.objects.filter(name=team_name).first() or team_create(
+            name=team_name, captain=user
+        )
+        Membership.objects.get_or_create(team=team, user=user)
+        for task in SharedTask.objects.filter(slug__in=demo_task_slugs()):
+            Registration.objects.update_or_create(
+                team=team, task=task, defaults={"status": Registration.Status.APPROVED}
+            )
+        logins.append(DemoLogin(username, _demo_password(username, remembered), team_name))
+
+    if remembered:
+        passwords_path.parent.mkdir(parents=True, exist_ok=True)
+        passwords_path.write_text(json.dumps(remembered))
+        passwords_path.chmod(0o600)
+    return logins
+
+
+def demo_task_slugs() -> list[str]:
+    import yaml
+
+    return [yaml.safe_load(p.read_text())["slug"] for p in demo_task_files()]

@@ -1,0 +1,31 @@
+"""The only module here that reads Django settings; everything else takes explicit arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .base import SandboxResult
+from .bwrap import DEFAULT_BWRAP
+from .scoring import run_scorer
+
+
+def scoring_options() -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
+        "timeout_s": getattr(settings, "PODIUM_SCORING_TIMEOUT", 300),
+        "memory_mb": getattr(settings, "PODIUM_SCORING_MEMORY_MB", 4096),
+        "allow_unsandboxed": getattr(settings, "PODIUM_ALLOW_UNSANDBOXED_SCORING", False),
+        "bwrap": getattr(settings, "PODIUM_BWRAP_PATH", DEFAULT_BWRAP),
+        "module": getattr(settings, "PODIUM_SCORER_MODULE", "scorers"),
+    }
+
+
+def run_scorer_with_settings(
+    job_dir: Path, *, spec_path: Path, gold_path: Path, pred_path: Path
+) -> SandboxResult:
+    """What the scoring job calls: run_scorer with the limits from settings."""
+    return run_scorer(
+        job_dir, spec_path=spec_path, gold_path=gold_path, pred_path=pred_path, **scoring_options()
+    )

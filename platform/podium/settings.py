@@ -1,0 +1,213 @@
+"""Podium settings: one module, every value read through the typed helpers in podium.env.
+
+With no environment at all Podium runs on one machine: SQLite and files under var/, and a
+Celery broker kept in var/ that a real worker process reads (no server needed).
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from podium.env import envbool, envchoice, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(envstr("PODIUM_VAR_DIR", str(BASE_DIR / "var")))
+
+PODIUM_ENV = envchoice("PODIUM_ENV", "development", ("development", "production", "test"))
+PRODUCTION = PODIUM_ENV == "production"
+
+DEBUG = envbool("DEBUG", not PRODUCTION)
+
+SECRET_KEY = envsecret("SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PODIUM_ENV=production needs SECRET_KEY (or SECRET_KEY_FILE)")
+    # A per-process random key: sessions do not survive a restart, which is fine for development.
+    SECRET_KEY = secrets.token_urlsafe(50)
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("PODIUM_ENV=production needs ALLOWED_HOSTS (comma-separated)")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "podium.sharedtasks",
+    "podium.teams",
+    "podium.submissions",
+    "podium.leaderboards",
+    "podium.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "podium.urls"
+WSGI_APPLICATION = "podium.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = envstr("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "podium.sqlite3",
+            # SQLite serialises writers; wait instead of failing when the worker holds the lock.
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# Files participants may download (public inputs, their own submissions) go through views that
+# check permissions; MEDIA_URL is deliberately not routed anywhere.
+MEDIA_ROOT = Path(envstr("PODIUM_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Gold files live outside MEDIA_ROOT in a storage that has no base URL at all: no URL serves them.
+GOLD_ROOT = Path(envstr("PODIUM_GOLD_ROOT", str(VAR_DIR / "gold")))
+
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    },
+    "gold": {
+        "BACKEND": "podium.storage.GoldStorage",
+        "OPTIONS": {"location": GOLD_ROOT},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "podium@localhost")
+
+LOGIN_URL = "/admin/login/"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Podium API",
+    "DESCRIPTION": "Submit predictions and read leaderboards of NLP shared tasks.",
+    "VERSION": "1",
+}
+
+# --- Celery -------------------------------------------------------------------------------------
+# Without CELERY_BROKER_URL the broker is a folder under var/: a real worker process polls it, so
+# the demo needs no Redis. Production sets CELERY_BROKER_URL=redis://...
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
+CELERY_BROKER_DIR = VAR_DIR / "broker"
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.2,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "scoring"
+# Scoring and housekeeping share the CPU workers' queue; baselines go to GPU workers.
+CELERY_TASK_ROUTES = {"podium.baselines.*": {"queue": "gpu"}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-submissions": {
+        "task": "podium.submissions.tasks.sweep_submissions",
+        "schedule": envint("PODIUM_SWEEP_SECONDS", 30, minimum=1),
+    },
+    "reveal-due-phases": {
+        "task": "podium.leaderboards.tasks.reveal_due_phases",
+        "schedule": 60,
+    },
+}
+
+# --- Scoring ------------------------------------------------------------------------------------
+PODIUM_SCORING_TIMEOUT = envint("PODIUM_SCORING_TIMEOUT", 300, minimum=1)
+PODIUM_SCORING_MEMORY_MB = envint("PODIUM_SCORING_MEMORY_MB", 4096, minimum=64)
+# Scoring without bubblewrap runs participants' files through the scorer with the worker's own
+# privileges; only an operator who knows the host is isolated otherwise may allow it.
+PODIUM_ALLOW_UNSANDBOXED_SCORING = envbool("PODIUM_ALLOW_UNSANDBOXED_SCORING", False)
+PODIUM_BWRAP_PATH = envstr("PODIUM_BWRAP_PATH", "/usr/bin/bwrap")
+# The module run as `python -m MODULE score ...` in the sandbox: the built-in scorers by default.
+PODIUM_SCORER_MODULE = envstr("PODIUM_SCORER_MODULE", "scorers")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}

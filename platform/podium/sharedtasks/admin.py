@@ -1,0 +1,109 @@
+from django.contrib import admin
+from django.utils.html import format_html_join
+
+from podium.admin_scoping import ScopedModelAdmin
+from podium.permissions import is_organiser
+from podium.sharedtasks.forms import DatasetForm, SubtaskForm
+from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
+
+
+class OrganiserInline:
+    """Inlines live inside an already scoped parent: being an organiser is enough."""
+
+    def has_view_permission(self, request, obj=None):
+        return is_organiser(request.user)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
+
+class PhaseInline(OrganiserInline, admin.StackedInline):
+    model = Phase
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("name", "slug"), ("kind", "split"), ("start", "end")]}),
+        (
+            "Limits (per team)",
+            {
+                "fields": [
+                    ("max_per_day", "max_total", "max_concurrent"),
+                    ("max_file_mb", "count_failed"),
+                ]
+            },
+        ),
+        ("Leaderboard", {"fields": [("selection", "leaderboard_mode"), "revealed_at"]}),
+    ]
+
+
+class SubtaskInline(OrganiserInline, admin.TabularInline):
+    model = Subtask
+    fields = ["position", "slug", "title", "file_format", "primary_metric", "direction"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Subtasks have many settings; they are added on their own page.
+        return False
+
+
+@admin.register(SharedTask)
+class SharedTaskAdmin(ScopedModelAdmin):
+    task_path = ""
+    list_display = ["title", "slug", "visibility", "registration_policy", "subtask_count"]
+    list_filter = ["visibility"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["organisers"]
+    inlines = [SubtaskInline, PhaseInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "visibility", "registration_policy", "organisers"]}),
+        ("Texts", {"fields": ["description", "terms", "canary"]}),
+    ]
+
+    @admin.display(description="subtasks")
+    def subtask_count(self, task):
+        return task.subtasks.count()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Whoever creates or edits a task keeps organising it: no organiser locks themselves out.
+        if not request.user.is_superuser:
+            form.instance.organisers.add(request.user)
+
+
+class DatasetInline(OrganiserInline, admin.StackedInline):
+    model = Dataset
+    form = DatasetForm
+    extra = 0
+    fields = ["split", "inputs", "gold", "row_count"]
+    readonly_fields = ["row_count"]
+
+
+@admin.register(Subtask)
+class SubtaskAdmin(ScopedModelAdmin):
+    form = SubtaskForm
+    list_display = ["__str__", "title", "file_format", "primary_metric", "direction", "splits"]
+    list_filter = ["task"]
+    search_fields = ["title", "slug", "task__title"]
+    inlines = [DatasetInline]
+    fieldsets = [
+        (None, {"fields": ["task", ("slug", "position"), "title", "description"]}),
+        (
+            "Submission format",
+            {
+                "fields": [
+                    ("file_format", "separator"),
+                    ("id_field", "value_field"),
+                    "value_type",
+                    "labels",
+                    ("value_min", "value_max"),
+                ]
+            },
+        ),
+        ("Scoring", {"fields": ["metrics", ("primary_metric", "direction"), "group_fields"]}),
+    ]
+
+    @admin.display(description="data")
+    def splits(self, subtask):
+        return format_html_join(", ", "{}", ((d.split,) for d in subtask.datasets.all())) or "none"

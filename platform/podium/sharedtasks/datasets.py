@@ -1,0 +1,184 @@
+"""Checking and storing the files of a data split.
+
+Organisers' files are checked when they are saved (admin or task file), so that a broken gold file
+is refused with the line that is wrong instead of failing every participant's submission later.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+
+import scorers
+from podium.sharedtasks.models import Dataset, Subtask
+from podium.sharedtasks.specs import subtask_scorer_spec
+
+MAX_REPORTED_ERRORS = 20
+
+
+@dataclass(frozen=True)
+class InputsSummary:
+    ids: list[str]
+    errors: list[str]
+
+
+def read_inputs(subtask: Subtask, split: str, path: Path) -> InputsSummary:
+    """Check a JSONL inputs file: one object per line, each with a unique id.
+
+    Train inputs may carry the labels (training data is public); where they do, labels are checked
+    against the subtask's label set like gold.
+    """
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    errors: list[str] = []
+    labels = {str(label) for label in subtask.labels}
+    check_labels = split == Dataset.Split.TRAIN and subtask.value_type == "label"
+    with open(path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                errors.append("... more errors not shown")
+                break
+            if not line.strip():
+                errors.append(f"line {number}: empty line")
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"line {number}: not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(row, dict):
+                errors.append(f"line {number}: expected a JSON object")
+                continue
+            if subtask.id_field not in row:
+                errors.append(f"line {number}: missing the id field {subtask.id_field!r}")
+                continue
+            row_id = str(row[subtask.id_field])
+            if row_id in seen:
+                errors.append(f"line {number}: id {row_id!r} already used on line {seen[row_id]}")
+                continue
+            seen[row_id] = number
+            ids.append(row_id)
+            if check_labels and subtask.value_field in row:
+                label = str(row[subtask.value_field])
+                if label not in labels:
+                    errors.append(f"line {number}: label {label!r} is not one of {sorted(labels)}")
+    if not ids and not errors:
+        errors.append("the file holds no rows")
+    return InputsSummary(ids=ids, errors=errors)
+
+
+def read_gold_ids(subtask: Subtask, path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig") as handle:
+        return [str(json.loads(line)[subtask.id_field]) for line in handle if line.strip()]
+
+
+def dataset_check_files(
+    *, subtask: Subtask, split: str, inputs_path: Path, gold_path: Path | None
+) -> list[str]:
+    """All problems of a split's files, each naming the file and line; empty when they are fine."""
+    try:
+        inputs = read_inputs(subtask, split, inputs_path)
+    except UnicodeDecodeError:
+        return ["inputs: the file is not UTF-8 text"]
+    errors = [f"inputs: {message}" for message in inputs.errors]
+    if gold_path is None:
+        if split != Dataset.Split.TRAIN:
+            errors.append(f"gold: the {split} split needs a gold file to score submissions")
+        return errors
+    try:
+        spec = subtask_scorer_spec(subtask, split=split)
+        gold_errors = scorers.check_gold(spec, gold_path)
+    except scorers.SpecError as exc:
+        return [*errors, f"scorer: {exc}"]
+    for error in gold_errors[:MAX_REPORTED_ERRORS]:
+        where = f"line {error['line']}: " if error.get("line") else ""
+        column = f"column {error['column']!r}: " if error.get("column") else ""
+        errors.append(f"gold: {where}{column}{error['message']}")
+    if errors:
+        return errors
+    gold_ids = read_gold_ids(subtask, gold_path)
+    if subtask.file_format == Subtask.FileFormat.TXT and gold_ids != inputs.ids:
+        # Positional submissions answer the n-th input with the n-th line: orders must agree.
+        errors.append(
+            "gold: for a positional (txt) format, gold rows must list the inputs' ids "
+            "in the same order"
+        )
+    elif set(gold_ids) != set(inputs.ids):
+        missing = len(set(inputs.ids) - set(gold_ids))
+        extra = len(set(gold_ids) - set(inputs.ids))
+        errors.append(
+            f"gold: ids differ from the inputs ({missing} inputs without gold, "
+            f"{extra} gold rows without input)"
+        )
+    return errors
+
+
+def file_sha256(path_or_file) -> str:
+    digest = hashlib.sha256()
+    if isinstance(path_or_file, (str, Path)):
+        with open(path_or_file, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    else:
+        path_or_file.seek(0)
+        for chunk in path_or_file.chunks():
+            digest.update(chunk)
+        path_or_file.seek(0)
+    return digest.hexdigest()
+
+
+def _stored_sha256(field) -> str | None:
+    if not field or not field.name or not field.storage.exists(field.name):
+        return None
+    with field.storage.open(field.name, "rb") as handle:
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _replace_file(field, path: Path, name: str, *, dry_run: bool) -> bool:
+    """Store `path` in `field` unless the stored file already has the same content."""
+    if _stored_sha256(field) == file_sha256(path):
+        return False
+    if dry_run:
+        return True
+    old_name = field.name
+    with open(path, "rb") as handle:
+        field.save(name, File(handle), save=False)
+    if old_name and old_name != field.name:
+        storage = field.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return True
+
+
+def dataset_store(
+    *,
+    subtask: Subtask,
+    split: str,
+    inputs_path: Path,
+    gold_path: Path | None,
+    dry_run: bool = False,
+) -> bool:
+    """Create or update a split from checked files; says whether anything changed.
+
+    Unchanged files are not stored again, so importing the same task file twice writes nothing.
+    """
+    dataset = Dataset.objects.filter(subtask=subtask, split=split).first() or Dataset(
+        subtask=subtask, split=split
+    )
+    changed = _replace_file(dataset.inputs, inputs_path, f"{split}.jsonl", dry_run=dry_run)
+    if gold_path is not None:
+        changed |= _replace_file(dataset.gold, gold_path, f"{split}.gold.jsonl", dry_run=dry_run)
+    if (changed or dataset.pk is None) and not dry_run:
+        dataset.row_count = count_rows(inputs_path)
+        dataset.save()
+    return changed or dataset.pk is None
+
+
+def count_rows(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())

@@ -1,0 +1,1 @@
+"""Task files: a YAML description of a whole shared task (docs/task-file.md)."""

@@ -1,0 +1,97 @@
+"""Write a shared task back as a task file plus its data, so that export then import round-trips."""
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from podium.sharedtasks.models import SharedTask, Subtask
+
+
+def _format(subtask: Subtask) -> dict:
+    fmt: dict = {
+        "type": subtask.file_format,
+        "id_field": subtask.id_field,
+        "value_field": subtask.value_field,
+        "value_type": subtask.value_type,
+    }
+    if subtask.file_format == Subtask.FileFormat.CSV:
+        fmt["separator"] = subtask.separator
+    if subtask.value_type == Subtask.ValueType.LABEL:
+        fmt["labels"] = list(subtask.labels)
+    elif subtask.value_min is not None and subtask.value_max is not None:
+        fmt["range"] = [subtask.value_min, subtask.value_max]
+    return fmt
+
+
+def _copy(field, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with field.storage.open(field.name, "rb") as source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out)
+
+
+def _subtask(subtask: Subtask, out_dir: Path) -> dict:
+    data: dict = {}
+    for dataset in subtask.datasets.all():
+        files = {"inputs": f"data/{subtask.slug}/{dataset.split}.jsonl"}
+        _copy(dataset.inputs, out_dir / files["inputs"])
+        if dataset.gold:
+            files["gold"] = f"data/{subtask.slug}/{dataset.split}.gold.jsonl"
+            _copy(dataset.gold, out_dir / files["gold"])
+        data[dataset.split] = files
+    return {
+        "slug": subtask.slug,
+        "title": subtask.title,
+        "description": subtask.description,
+        "format": _format(subtask),
+        "scorer": {
+            "metrics": subtask.metrics,
+            "primary": subtask.primary_metric,
+            "direction": subtask.direction,
+            "group_fields": list(subtask.group_fields),
+        },
+        "data": data,
+    }
+
+
+def _phase(phase) -> dict:
+    return {
+        "slug": phase.slug,
+        "name": phase.name,
+        "kind": phase.kind,
+        "split": phase.split,
+        "start": phase.start.isoformat(),
+        "end": phase.end.isoformat(),
+        "selection": phase.selection,
+        "leaderboard": phase.leaderboard_mode,
+        "limits": {
+            "per_day": phase.max_per_day,
+            "total": phase.max_total,
+            "concurrent": phase.max_concurrent,
+            "max_file_mb": phase.max_file_mb,
+            "count_failed": phase.count_failed,
+        },
+    }
+
+
+def task_export(*, task: SharedTask, out_dir: Path) -> Path:
+    """Write `task.yaml` and the task's data files (gold included) into `out_dir`.
+
+    The export holds gold files: it is for organisers moving or archiving a task.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = {
+        "slug": task.slug,
+        "title": task.title,
+        "description": task.description,
+        "terms": task.terms,
+        "visibility": task.visibility,
+        "registration": task.registration_policy,
+        "canary": task.canary,
+        "organisers": sorted(task.organisers.values_list("username", flat=True)),
+        "subtasks": [_subtask(s, out_dir) for s in task.subtasks.prefetch_related("datasets")],
+        "phases": [_phase(p) for p in task.phases.all()],
+    }
+    path = out_dir / "task.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

@@ -1,0 +1,144 @@
+"""Submissions, their scores, and the per-team quota row that upload transactions lock."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def submission_upload_to(submission: "Submission", filename: str) -> str:
+    # The stored name never reuses the participant's file name as a path: only its suffix.
+    suffix = (
+        "".join(c for c in filename.rsplit(".", 1)[-1][:8] if c.isalnum())
+        if "." in filename
+        else "bin"
+    )
+    return f"submissions/{submission.phase_id}/{submission.subtask_id}/{submission.sha256}.{suffix}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def scored(self):
+        return self.filter(status=Submission.Status.SCORED)
+
+    def active(self):
+        """Queued or running: what the concurrent limit counts."""
+        return self.filter(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SCORED = "scored", "Scored"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    phase = models.ForeignKey(
+        "sharedtasks.Phase", on_delete=models.CASCADE, related_name="submissions"
+    )
+    subtask = models.ForeignKey(
+        "sharedtasks.Subtask", on_delete=models.CASCADE, related_name="submissions"
+    )
+    file = models.FileField(upload_to=submission_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    method_name = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+    is_baseline = models.BooleanField(default=False)
+    is_final = models.BooleanField(
+        default=False, help_text="Marked by the team as the one that counts."
+    )
+    error = models.TextField(
+        blank=True, help_text="Shown to the team: never gold, never private ids."
+    )
+    log = models.TextField(blank=True, help_text="For organisers only.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the scoring job was last handed to the broker."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Leaderboards: scored submissions of one phase and subtask.
+            models.Index(fields=["phase", "subtask", "status"], name="submission_board_idx"),
+            # Limits: a team's submissions in a phase by creation time.
+            models.Index(fields=["team", "phase", "created_at"], name="submission_quota_idx"),
+            # The sweeper: stale queued or running submissions.
+            models.Index(fields=["status", "started_at"], name="submission_sweep_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=False) | Q(is_baseline=True),
+                name="submission_team_unless_baseline",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "phase", "subtask"],
+                condition=Q(is_final=True),
+                name="submission_one_final_per_team_phase_subtask",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subtask} by {self.team or 'baseline'} ({self.status})"
+
+
+class Score(models.Model):
+    class Partition(models.TextChoices):
+        ALL = "all", "All (no partitions)"
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
+    partition = models.CharField(max_length=8, choices=Partition.choices)
+    metric = models.CharField(max_length=100)
+    group_field = models.CharField(max_length=64, blank=True, help_text="Empty for overall.")
+    group_value = models.CharField(max_length=200, blank=True)
+    value = models.FloatField(null=True, help_text="Null where the metric is undefined.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "partition", "metric", "group_field", "group_value"],
+                name="score_unique_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=(Q(group_field="") & Q(group_value=""))
+                | (~Q(group_field="") & ~Q(group_value="")),
+                name="score_group_field_and_value_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.partition} {self.metric}={self.value}"
+
+
+class TeamPhaseQuota(models.Model):
+    """One row per team and phase; upload transactions lock it (SELECT ... FOR UPDATE).
+
+    Counting submissions and inserting a new one under this lock means two uploads of the same team
+    cannot both see "4 of 5 used" and both be accepted.
+    """
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    phase = models.ForeignKey("sharedtasks.Phase", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "phase"], name="quota_one_per_team_phase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"quota of {self.team_id} in {self.phase_id}"

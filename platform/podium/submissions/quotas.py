@@ -1,0 +1,84 @@
+"""How many submissions a team has used and has left in a phase."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from podium.sharedtasks.models import Phase
+from podium.submissions.models import Submission
+
+
+@dataclass(frozen=True)
+class Quota:
+    per_day: int | None
+    used_today: int
+    total: int | None
+    used_total: int
+    concurrent: int | None
+    active: int
+    resets_at: datetime  # the next UTC midnight, when the daily count starts again
+
+    @property
+    def left_today(self) -> int | None:
+        """Submissions the team may still make today: the tightest of the daily and total limits."""
+        lefts = [
+            limit - used
+            for limit, used in ((self.per_day, self.used_today), (self.total, self.used_total))
+            if limit is not None
+        ]
+        return max(0, min(lefts)) if lefts else None
+
+    def refusal(self) -> str | None:
+        """Why one more submission is refused now, or None when it is allowed."""
+        if self.total is not None and self.used_total >= self.total:
+            return f"Your team has used all {self.total} submissions allowed in this phase."
+        if self.per_day is not None and self.used_today >= self.per_day:
+            return (
+                f"Your team has used its {self.per_day} submissions for today (UTC). "
+                f"The count resets at {self.resets_at:%Y-%m-%d %H:%M} UTC."
+            )
+        if self.concurrent is not None and self.active >= self.concurrent:
+            return (
+                f"Your team already has {self.active} submission(s) queued or running, the most "
+                f"this phase allows at once ({self.concurrent}). Submit again when one finishes."
+            )
+        return None
+
+
+def counted_statuses(phase: Phase) -> list[str]:
+    """Statuses that use up a limit: cancelled never do; failed only if the phase says so."""
+    statuses = [Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.SCORED]
+    if phase.count_failed:
+        statuses.append(Submission.Status.FAILED)
+    return statuses
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    today = now.astimezone(UTC).date()
+    return datetime.combine(today + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
+    """The team's usage in `phase` in one query (baselines have no team and never count)."""
+    now = now or timezone.now()
+    resets_at = next_utc_midnight(now)
+    day_start = resets_at - timedelta(days=1)
+    counted = Q(status__in=counted_statuses(phase))
+    usage = Submission.objects.filter(team=team, phase=phase, is_baseline=False).aggregate(
+        total=Count("id", filter=counted),
+        today=Count("id", filter=counted & Q(created_at__gte=day_start)),
+        active=Count(
+            "id", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
+        ),
+    )
+    return Quota(
+        per_day=phase.max_per_day,
+        used_today=usage["today"],
+        total=phase.max_total,
+        used_total=usage["total"],
+        concurrent=phase.max_concurrent,
+        active=usage["active"],
+        resets_at=resets_at,
+    )

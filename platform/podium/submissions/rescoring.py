@@ -1,0 +1,29 @@
+"""Scoring again after organisers fix gold or the scorer."""
+
+from django.db import transaction
+
+from podium.submissions.models import Submission
+
+Status = Submission.Status
+
+
+def submissions_rescore(*, submissions) -> int:
+    """Queue scored or failed submissions for scoring again; returns how many were queued.
+
+    This is the one move of a status backwards, and only organisers make it. The old Score rows
+    stay until the new run replaces them in one transaction, so no reader ever sees a
+    half-written set; queued and running submissions are left alone (they are about to be scored).
+    """
+    from podium.submissions.uploads import submission_enqueue
+
+    ids = list(
+        submissions.filter(status__in=[Status.SCORED, Status.FAILED]).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        count = Submission.objects.filter(
+            pk__in=ids, status__in=[Status.SCORED, Status.FAILED]
+        ).update(
+            status=Status.QUEUED, enqueued_at=None, error="", started_at=None, finished_at=None
+        )
+        transaction.on_commit(lambda: [submission_enqueue(submission_id=pk) for pk in ids])
+    return count

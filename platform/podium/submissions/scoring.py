@@ -1,0 +1,213 @@
+"""Scoring one submission: claim it, run the scorer in the sandbox, store the outcome.
+
+Status only moves forward (queued -> running -> scored | failed), each move a conditional UPDATE,
+so a job delivered twice, or re-sent by the sweeper while the first delivery is still alive,
+scores once: the second claim finds nothing, and a stale run cannot overwrite a newer one because
+its final UPDATE also names the attempt it claimed.
+"""
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from podium import sandbox
+from podium.sandbox.conf import run_scorer_with_settings
+from podium.sharedtasks.models import Dataset
+from podium.sharedtasks.specs import subtask_scorer_spec
+from podium.submissions.models import Score, Submission
+
+logger = logging.getLogger(__name__)
+
+Status = Submission.Status
+MAX_PARTICIPANT_ERRORS = 20
+SCORER_FAILED = (
+    "The scorer could not finish on this file. The organisers have the details; "
+    "you may submit again."
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    submission: Submission
+    attempt: int
+
+
+def submission_claim(*, submission_id: int) -> Claim | None:
+    """queued -> running, exactly once per queued state; None when there is nothing to claim."""
+    claimed = Submission.objects.filter(pk=submission_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    submission = Submission.objects.select_related("phase", "subtask").get(pk=submission_id)
+    return Claim(submission=submission, attempt=submission.attempts)
+
+
+def _finish(claim: Claim, *, status: str, error: str = "", log: str = "", scores=()) -> bool:
+    """running -> scored|failed for this attempt only; its scores replaced in one transaction."""
+    with transaction.atomic():
+        moved = Submission.objects.filter(
+            pk=claim.submission.pk, status=Status.RUNNING, attempts=claim.attempt
+        ).update(status=status, error=error, log=log, finished_at=timezone.now())
+        if not moved:
+            logger.info(
+                "submission %s: attempt %s was superseded", claim.submission.pk, claim.attempt
+            )
+            return False
+        Score.objects.filter(submission_id=claim.submission.pk).delete()
+        Score.objects.bulk_create(scores)
+    return True
+
+
+def scores_from_output(submission: Submission, output: dict) -> list[Score]:
+    """Score rows from the scorer's JSON: per partition, overall and per group."""
+    rows = []
+    for partition, result in output["scores"].items():
+        for metric, value in result.get("overall", {}).items():
+            rows.append(
+                Score(
+                    submission=submission, partition=partition, metric=metric, value=_number(value)
+                )
+            )
+        for field, groups in result.get("groups", {}).items():
+            for group, metrics in groups.items():
+                for metric, value in metrics.items():
+                    rows.append(
+                        Score(
+                            submission=submission,
+                            partition=partition,
+                            metric=metric,
+                            group_field=field,
+                            group_value=str(group)[:200],
+                            value=_number(value),
+                        )
+                    )
+    return rows
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def participant_error(errors: list[dict]) -> str:
+    """The scorer's validation errors as lines for the team (the scorer never puts gold in them)."""
+    lines = []
+    for error in errors[:MAX_PARTICIPANT_ERRORS]:
+        where = []
+        if error.get("line"):
+            where.append(f"line {error['line']}")
+        if error.get("column"):
+            where.append(f"column {error['column']}")
+        prefix = ", ".join(where)
+        lines.append(
+            f"{prefix}: {error.get('message', '')}" if prefix else str(error.get("message", ""))
+        )
+    if len(errors) > MAX_PARTICIPANT_ERRORS:
+        lines.append(f"... and {len(errors) - MAX_PARTICIPANT_ERRORS} more")
+    return "\n".join(lines) or "The file is not a valid submission."
+
+
+def _prepare_job(submission: Submission, job_dir: Path) -> tuple[Path, Path, Path]:
+    """Copy the prediction, the gold of the phase's split and the spec into the job directory."""
+    dataset = Dataset.objects.get(subtask=submission.subtask, split=submission.phase.split)
+    if not dataset.gold:
+        raise LookupError(f"{dataset} has no gold file")
+    suffix = Path(submission.file.name).suffix or ".txt"
+    pred = job_dir / f"prediction{suffix}"
+    gold = job_dir / "gold.jsonl"
+    spec = job_dir / "spec.json"
+    with submission.file.open("rb") as source, open(pred, "wb") as out:
+        shutil.copyfileobj(source, out)
+    with dataset.gold.open("rb") as source, open(gold, "wb") as out:
+        shutil.copyfileobj(source, out)
+    spec.write_text(
+        json.dumps(subtask_scorer_spec(submission.subtask, split=submission.phase.split))
+    )
+    return spec, gold, pred
+
+
+def _run(submission: Submission) -> sandbox.SandboxResult:
+    job_dir = sandbox.make_job_dir()
+    try:
+        spec, gold, pred = _prepare_job(submission, job_dir)
+        return run_scorer_with_settings(job_dir, spec_path=spec, gold_path=gold, pred_path=pred)
+    finally:
+        shutil.rmtree(job_dir, ignore_errors=True)
+
+
+def _describe(result: sandbox.SandboxResult) -> str:
+    """The organisers' log of a run: how it ended and the tail of what it printed."""
+    stderr = result.stderr[-20000:].decode("utf-8", errors="replace")
+    stdout = result.stdout[:5000].decode("utf-8", errors="replace")
+    return (
+        f"exit code {result.returncode}, ended by: {result.killed_by_limit or 'itself'}, "
+        f"sandboxed: {result.sandboxed}, {result.duration_s:.2f} s\n"
+        f"--- stderr ---\n{stderr}\n--- stdout (start) ---\n{stdout}"
+    )
+
+
+def submission_score(*, submission_id: int) -> str | None:
+    """Score one submission if it is waiting; returns the final status, or None if not claimed."""
+    claim = submission_claim(submission_id=submission_id)
+    if claim is None:
+        return None
+    submission = claim.submission
+    try:
+        result = _run(submission)
+    except sandbox.SandboxUnavailable as exc:
+        # Not the participant's fault: put it back in the queue, loudly, for the operator to fix.
+        logger.error("submission %s not scored: %s", submission.pk, exc)
+        Submission.objects.filter(
+            pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
+        ).update(status=Status.QUEUED, log=f"Not scored: {exc}")
+        return Status.QUEUED
+    except Exception as exc:
+        logger.exception("submission %s: scoring could not start", submission.pk)
+        _finish(
+            claim,
+            status=Status.FAILED,
+            error=SCORER_FAILED,
+            log=f"Scoring could not start: {exc!r}",
+        )
+        return Status.FAILED
+
+    output = _parse(result.stdout)
+    if result.timed_out:
+        log = (
+            f"Killed after the {settings.PODIUM_SCORING_TIMEOUT} s time limit.\n{_describe(result)}"
+        )
+        _finish(claim, status=Status.FAILED, error=SCORER_FAILED, log=log)
+        return Status.FAILED
+    if result.returncode == 0 and output and output.get("ok") is True and "scores" in output:
+        _finish(
+            claim,
+            status=Status.SCORED,
+            log=_describe(result),
+            scores=scores_from_output(submission, output),
+        )
+        return Status.SCORED
+    if result.returncode == 1 and output and output.get("ok") is False:
+        _finish(
+            claim,
+            status=Status.FAILED,
+            error=participant_error(output.get("errors", [])),
+            log=_describe(result),
+        )
+        return Status.FAILED
+    _finish(claim, status=Status.FAILED, error=SCORER_FAILED, log=_describe(result))
+    return Status.FAILED
+
+
+def _parse(stdout: bytes) -> dict | None:
+    try:
+        output = json.loads(stdout)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return output if isinstance(output, dict) else None

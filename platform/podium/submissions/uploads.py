@@ -1,0 +1,157 @@
+"""Accepting an upload: who may submit, limits under a row lock, storing the file, enqueuing."""
+
+import hashlib
+import logging
+import uuid
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from podium.sharedtasks.models import Phase, Subtask
+from podium.submissions.models import Submission, TeamPhaseQuota
+from podium.submissions.quotas import team_quota
+from podium.teams.models import Registration, Team
+
+logger = logging.getLogger(__name__)
+
+MAX_METHOD_NAME = 100
+MAX_DESCRIPTION = 2000
+
+
+class SubmissionRefused(Exception):
+    """An upload that cannot be accepted; the message is for the participant."""
+
+    def __init__(self, message: str, *, code: str = "refused", status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def submitting_team(*, user, phase: Phase, team: Team | None = None) -> Team:
+    """The user's team with an approved registration for the phase's task."""
+    teams = Team.objects.filter(
+        memberships__user=user,
+        registrations__task_id=phase.task_id,
+        registrations__status=Registration.Status.APPROVED,
+    )
+    if team is not None:
+        teams = teams.filter(pk=team.pk)
+    found = list(teams[:2])
+    if not found:
+        raise SubmissionRefused(
+            "You are not in a team with an approved registration for this task.",
+            code="not_registered",
+            status=403,
+        )
+    if len(found) > 1:
+        raise SubmissionRefused(
+            "You are in several registered teams for this task; say which team submits.",
+            code="team_ambiguous",
+        )
+    return found[0]
+
+
+def _check_file(phase: Phase, upload: UploadedFile) -> str:
+    """Refuse empty or oversized files before anything is stored; return the sha256."""
+    limit = phase.max_file_mb * 1024 * 1024
+    if upload.size is not None and upload.size > limit:
+        raise SubmissionRefused(
+            f"The file is {upload.size / 1048576:.1f} MB; this phase accepts at most "
+            f"{phase.max_file_mb} MB.",
+            code="too_large",
+            status=413,
+        )
+    if not upload.size:
+        raise SubmissionRefused("The file is empty.", code="empty_file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def submission_create(
+    *,
+    user,
+    phase: Phase,
+    subtask: Subtask,
+    upload: UploadedFile,
+    method_name: str = "",
+    description: str = "",
+    team: Team | None = None,
+    now=None,
+) -> Submission:
+    """Accept a prediction file for (phase, subtask), or raise SubmissionRefused.
+
+    The file is stored first; then, in one transaction that locks the team's quota row, the limits
+    are counted and the Submission row inserted, so concurrent uploads cannot overshoot a limit.
+    If the limits refuse it, the stored file is deleted again. The scoring job is enqueued only once
+    the row is committed.
+    """
+    now = now or timezone.now()
+    if subtask.task_id != phase.task_id:
+        raise SubmissionRefused(
+            "This subtask does not belong to this phase's task.", code="bad_subtask"
+        )
+    if not phase.is_open(now):
+        when = "has not started yet" if now < phase.start else "has ended"
+        raise SubmissionRefused(
+            f"The phase {phase.name!r} {when}.", code="phase_closed", status=403
+        )
+    if len(method_name) > MAX_METHOD_NAME or len(description) > MAX_DESCRIPTION:
+        raise SubmissionRefused(
+            f"The method name may have {MAX_METHOD_NAME} characters and the description "
+            f"{MAX_DESCRIPTION}.",
+            code="too_long",
+        )
+    team = submitting_team(user=user, phase=phase, team=team)
+    sha256 = _check_file(phase, upload)
+
+    submission = Submission(
+        team=team,
+        user=user,
+        phase=phase,
+        subtask=subtask,
+        sha256=sha256,
+        size=upload.size,
+        original_name=(upload.name or "")[:255],
+        method_name=method_name.strip(),
+        description=description.strip(),
+    )
+    submission.file.save(f"{uuid.uuid4().hex}-{upload.name or 'upload'}", upload, save=False)
+    try:
+        with transaction.atomic():
+            TeamPhaseQuota.objects.get_or_create(team=team, phase=phase)
+            TeamPhaseQuota.objects.select_for_update().get(team=team, phase=phase)
+            refusal = team_quota(team=team, phase=phase, now=now).refusal()
+            if refusal:
+                raise SubmissionRefused(refusal, code="limit_reached", status=429)
+            submission.save()
+            transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    except BaseException:
+        submission.file.storage.delete(submission.file.name)
+        raise
+    return submission
+
+
+def submission_enqueue(*, submission_id: int) -> bool:
+    """Send the scoring job; if the broker is down the submission stays queued for the sweeper."""
+    from podium.submissions.tasks import score_submission
+
+    try:
+        score_submission.apply_async(
+            args=[submission_id],
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except Exception:
+        logger.warning(
+            "broker unavailable; submission %s stays queued for the sweeper",
+            submission_id,
+            exc_info=True,
+        )
+        return False
+    Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
+    return True

@@ -1,0 +1,1 @@
+"""A stand-in scorer that crashes with a traceback and no JSON."""
