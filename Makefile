@@ -12,3 +12,4 @@ lint:
 
 bench:
 	.venv/bin/python bench/bench_scorers.py
+	.venv/bin/python bench/bench_leaderboard.py

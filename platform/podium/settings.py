@@ -162,6 +162,8 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "filesystem://"
+    for folder in ("queue", "control"):
+        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -189,7 +191,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": envint("PODIUM_SWEEP_SECONDS", 30, minimum=1),
     },
     "reveal-due-phases": {
-        "task": "podium.leaderboards.tasks.reveal_due_phases",
+        "task": "leaderboards.reveal_due_phases",
         "schedule": 60,
     },
 }

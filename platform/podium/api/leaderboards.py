@@ -1,0 +1,117 @@
+"""Leaderboards of a phase (JSON or CSV), and the organisers' reveal."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from podium.leaderboards.exports import leaderboard_csv, leaderboard_json
+from podium.leaderboards.selectors import leaderboard
+from podium.leaderboards.services import phase_reveal
+from podium.leaderboards.visibility import LeaderboardNotVisible, PartitionNotAvailable
+from podium.sharedtasks.models import Phase, SharedTask
+from podium.sharedtasks.selectors import visible_phases
+
+from .base import ApiError, PodiumAPIView, not_found
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets `?format=csv` and `Accept: text/csv` through content negotiation; the view builds
+    the CSV itself from the leaderboards export."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, (str, bytes)) else b""
+
+
+class LeaderboardView(PodiumAPIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="phases_leaderboard_retrieve",
+        summary="The ranked rows of a phase's leaderboard",
+        parameters=[
+            OpenApiParameter(
+                "subtask",
+                OpenApiTypes.STR,
+                description="Subtask slug (optional when the task has one subtask).",
+            ),
+            OpenApiParameter(
+                "partition",
+                OpenApiTypes.STR,
+                enum=["public", "private"],
+                description="Default public.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(response=OpenApiTypes.OBJECT),
+            (200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR),
+            400: OpenApiResponse(description="Unknown subtask or partition"),
+            403: OpenApiResponse(description="Not visible (yet): the message says when"),
+            404: OpenApiResponse(description="No such phase"),
+        },
+    )
+    def get(self, request, pk: int):
+        phase = visible_phases(request.user).filter(pk=pk).first()
+        if phase is None:
+            raise not_found(f"No phase with id {pk}.")
+        subtasks = list(phase.task.subtasks.all())
+        slug = request.query_params.get("subtask")
+        if slug is None and len(subtasks) == 1:
+            subtask = subtasks[0]
+        else:
+            subtask = next((s for s in subtasks if s.slug == slug), None)
+        if subtask is None:
+            known = ", ".join(s.slug for s in subtasks)
+            raise ApiError(f"Say which subtask: ?subtask= one of {known}.", code="unknown_subtask")
+        partition = request.query_params.get("partition", "public")
+        try:
+            board = leaderboard(
+                phase=phase, subtask=subtask, partition=partition, viewer=request.user
+            )
+        except LeaderboardNotVisible as exc:
+            raise ApiError(str(exc), code="not_visible", status_code=403) from exc
+        except PartitionNotAvailable as exc:
+            raise ApiError(str(exc), code="bad_partition") from exc
+        if request.accepted_renderer.format == CSVRenderer.format:
+            response = HttpResponse(leaderboard_csv(board), content_type="text/csv; charset=utf-8")
+            name = (
+                f"{board.task_slug}-{board.phase_slug}-{board.subtask_slug}-{board.partition}.csv"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return Response(leaderboard_json(board))
+
+
+class PhaseRevealView(PodiumAPIView):
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        revealed_at = serializers.DateTimeField()
+
+        class Meta:
+            ref_name = "PhaseRevealed"
+
+    @extend_schema(
+        operation_id="phases_reveal_create",
+        summary="Reveal the phase's rankings (organisers)",
+        request=None,
+        responses={200: OutputSerializer, 404: OpenApiResponse(description="Not your task")},
+    )
+    def post(self, request, pk: int):
+        # Organisers of other tasks get the same 404 as for a phase that does not exist.
+        tasks = SharedTask.objects.organised_by(request.user)
+        phase = Phase.objects.select_related("task").filter(pk=pk, task__in=tasks).first()
+        if phase is None:
+            raise not_found(f"No phase with id {pk} that you organise.")
+        phase_reveal(phase=phase, by=request.user)
+        return Response(self.OutputSerializer(phase).data)

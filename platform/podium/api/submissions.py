@@ -1,0 +1,240 @@
+"""Submissions: upload, list, read, and download one's own file.
+
+Reads answer 404, not 403, to anyone who is not in the submitting team, an organiser of the task
+or a superuser: a stranger cannot even learn that a submission id exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from podium.sharedtasks.selectors import visible_phases
+from podium.submissions.early_refusal import early_size_refusal
+from podium.submissions.models import Submission
+from podium.submissions.quotas import team_quota
+from podium.submissions.selectors import allowance, team_submissions, visible_submissions
+from podium.submissions.uploads import submission_create
+from podium.submissions.visible_scores import ScoreView
+from podium.teams.models import Team
+
+from .base import ApiError, PodiumAPIView, not_found, refused
+
+ERRORS = {
+    400: OpenApiResponse(description='Invalid input: {"detail", "code"}'),
+    401: OpenApiResponse(description="Not authenticated"),
+    404: OpenApiResponse(description="Not found, or not yours"),
+}
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """A submission as its team (or an organiser) sees it: never the organiser-only log."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    task = serializers.CharField(source="phase.task.slug")
+    phase = serializers.IntegerField(source="phase_id")
+    subtask = serializers.CharField(source="subtask.slug")
+    team = serializers.CharField(source="team.name", allow_null=True, default=None)
+    method_name = serializers.CharField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(help_text="Participant-safe: never gold, never private ids.")
+    scores = serializers.SerializerMethodField()
+    scores_note = serializers.SerializerMethodField()
+
+    def get_scores(self, submission: Submission) -> dict[str, dict]:
+        """{partition: {"overall": {metric: value}, "groups": {field: {group: {metric: value}}}}}"""
+        return self.context["scores"].scores(submission)
+
+    def get_scores_note(self, submission: Submission) -> str:
+        return self.context["scores"].note(submission)
+
+
+def _own_team(user, slug: str | None) -> Team | None:
+    if slug is None:
+        return None
+    team = Team.objects.of_user(user).filter(slug=slug).first()
+    if team is None:
+        raise ApiError(f"You are not a member of a team {slug!r}.", code="unknown_team")
+    return team
+
+
+class SubmissionListCreateView(PodiumAPIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        phase = serializers.IntegerField(help_text="The phase id (see GET /api/v1/tasks/).")
+        subtask = serializers.SlugField(help_text="The subtask slug.")
+        # Empty files pass here so that the caller gets the service's own message.
+        file = serializers.FileField(allow_empty_file=True)
+        method_name = serializers.CharField(required=False, allow_blank=True, default="")
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+        team = serializers.SlugField(
+            required=False, help_text="Your team's slug; needed only if you are in several."
+        )
+
+        class Meta:
+            ref_name = "SubmissionCreateInput"
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        sha256 = serializers.CharField()
+        size = serializers.IntegerField()
+        phase = serializers.IntegerField(source="phase_id")
+        subtask = serializers.CharField(source="subtask.slug")
+        method_name = serializers.CharField()
+        description = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        submissions_left_today = serializers.IntegerField(
+            allow_null=True, help_text="Null: no daily or total limit."
+        )
+        resets_at = serializers.DateTimeField(help_text="When the daily count resets (UTC).")
+
+        class Meta:
+            ref_name = "SubmissionCreated"
+
+    class ListOutputSerializer(serializers.Serializer):
+        count = serializers.IntegerField()
+        results = SubmissionSerializer(many=True)
+        submissions_left_today = serializers.IntegerField(
+            allow_null=True, help_text="With ?phase= only; null: unlimited or not registered."
+        )
+        resets_at = serializers.DateTimeField(allow_null=True)
+        refusal = serializers.CharField(help_text="With ?phase=: why your team may not submit.")
+
+        class Meta:
+            ref_name = "SubmissionList"
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: session auth's CSRF check would parse (spool) the whole body.
+        if request.method == "POST":
+            too_large = early_size_refusal(request._request)
+            if too_large is not None:
+                raise refused(too_large)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="submissions_create",
+        summary="Upload a prediction file",
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            201: OutputSerializer,
+            **ERRORS,
+            403: OpenApiResponse(description="Not registered, or the phase is closed"),
+            413: OpenApiResponse(description="File over the phase's size limit"),
+            429: OpenApiResponse(description="Submission limit reached"),
+        },
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phase = visible_phases(request.user).filter(pk=data.validated_data["phase"]).first()
+        if phase is None:
+            raise ApiError(
+                f"No phase with id {data.validated_data['phase']}.", code="unknown_phase"
+            )
+        slug = data.validated_data["subtask"]
+        subtask = phase.task.subtasks.filter(slug=slug).first()
+        if subtask is None:
+            known = ", ".join(phase.task.subtasks.values_list("slug", flat=True))
+            raise ApiError(
+                f"The task {phase.task.slug!r} has no subtask {slug!r}; its subtasks are: {known}.",
+                code="unknown_subtask",
+            )
+        submission = submission_create(
+            user=request.user,
+            phase=phase,
+            subtask=subtask,
+            upload=data.validated_data["file"],
+            method_name=data.validated_data["method_name"],
+            description=data.validated_data["description"],
+            team=_own_team(request.user, data.validated_data.get("team")),
+        )
+        quota = team_quota(team=submission.team, phase=phase)
+        submission.submissions_left_today = quota.left_today
+        submission.resets_at = quota.resets_at
+        return Response(self.OutputSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="submissions_list",
+        summary="Your teams' submissions",
+        parameters=[OpenApiParameter("phase", OpenApiTypes.INT, description="Only this phase.")],
+        responses={200: ListOutputSerializer, **ERRORS},
+    )
+    def get(self, request):
+        phase = None
+        if "phase" in request.query_params:
+            phase_id = request.query_params["phase"]
+            if not phase_id.isdigit():
+                raise ApiError("phase: a phase id (an integer) is expected.", code="invalid")
+            phase = visible_phases(request.user).filter(pk=phase_id).first()
+            if phase is None:
+                raise not_found(f"No phase with id {phase_id}.")
+        submissions = list(team_submissions(request.user, phase=phase))
+        left = allowance(request.user, phase) if phase is not None else None
+        body = {
+            "count": len(submissions),
+            "results": submissions,
+            "submissions_left_today": left.left_today if left else None,
+            "resets_at": left.resets_at if left else None,
+            "refusal": left.refusal if left else "",
+        }
+        context = {"scores": ScoreView(request.user)}
+        return Response(self.ListOutputSerializer(body, context=context).data)
+
+
+def _visible_submission(request, pk: int) -> Submission:
+    submission = visible_submissions(request.user).prefetch_related("scores").filter(pk=pk).first()
+    if submission is None:
+        raise not_found(f"No submission {pk} that you may see.")
+    return submission
+
+
+class SubmissionDetailView(PodiumAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="submissions_retrieve",
+        summary="One submission: status, error and the scores you may see",
+        responses={200: SubmissionSerializer, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        submission = _visible_submission(request, pk)
+        context = {"scores": ScoreView(request.user)}
+        return Response(SubmissionSerializer(submission, context=context).data)
+
+
+class SubmissionFileView(PodiumAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="submissions_file_retrieve",
+        summary="Download the submitted file",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY),
+            **ERRORS,
+        },
+    )
+    def get(self, request, pk: int):
+        submission = _visible_submission(request, pk)
+        if not submission.file or not submission.file.storage.exists(submission.file.name):
+            raise not_found(f"The file of submission {pk} is no longer stored.")
+        suffix = Path(submission.file.name).suffix
+        return FileResponse(
+            submission.file.storage.open(submission.file.name, "rb"),
+            as_attachment=True,
+            filename=f"submission-{submission.pk}{suffix}",
+        )

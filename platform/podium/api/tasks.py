@@ -1,0 +1,173 @@
+"""GET /api/v1/tasks/ and /api/v1/tasks/{slug}/: what a script needs to build a valid submission.
+
+Per subtask: the submission format, the scoring, and the download URL of each split's public
+inputs (gold is never listed: there is no URL for it at all).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from podium.sharedtasks.models import Dataset, SharedTask, Subtask
+from podium.sharedtasks.selectors import split_available_from, visible_tasks
+
+from .base import PodiumAPIView, not_found
+
+
+class FormatSerializer(serializers.Serializer):
+    file_format = serializers.CharField()
+    separator = serializers.SerializerMethodField(help_text="CSV only; null otherwise.")
+    id_field = serializers.CharField()
+    value_field = serializers.CharField()
+    value_type = serializers.CharField()
+    labels = serializers.SerializerMethodField(help_text="The label set, for label values.")
+    range = serializers.SerializerMethodField(help_text="[min, max] for numeric values, if set.")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_separator(self, subtask: Subtask) -> str | None:
+        if subtask.file_format != Subtask.FileFormat.CSV:
+            return None
+        return subtask.separator or ","
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_labels(self, subtask: Subtask) -> list[str] | None:
+        if subtask.value_type != Subtask.ValueType.LABEL:
+            return None
+        return [str(label) for label in subtask.labels]
+
+    @extend_schema_field(serializers.ListField(child=serializers.FloatField(), allow_null=True))
+    def get_range(self, subtask: Subtask) -> list[float | None] | None:
+        if subtask.value_type == Subtask.ValueType.LABEL:
+            return None
+        if subtask.value_min is None and subtask.value_max is None:
+            return None
+        return [subtask.value_min, subtask.value_max]
+
+
+class ScoringSerializer(serializers.Serializer):
+    metrics = serializers.ListField(child=serializers.JSONField())
+    primary = serializers.CharField(source="primary_metric")
+    direction = serializers.CharField()
+
+
+class DownloadSerializer(serializers.Serializer):
+    split = serializers.CharField()
+    url = serializers.URLField()
+    rows = serializers.IntegerField()
+    available_from = serializers.DateTimeField(
+        allow_null=True, help_text="Null: downloadable now (by approved participants)."
+    )
+
+
+class SubtaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    format = FormatSerializer(source="*")
+    scoring = ScoringSerializer(source="*")
+    downloads = serializers.SerializerMethodField()
+
+    @extend_schema_field(DownloadSerializer(many=True))
+    def get_downloads(self, subtask: Subtask) -> list[dict]:
+        request = self.context["request"]
+        task = self.context["task"]
+        return [
+            {
+                "split": dataset.split,
+                "url": request.build_absolute_uri(
+                    reverse("web:data-download", args=[task.slug, subtask.slug, dataset.split])
+                ),
+                "rows": dataset.row_count,
+                "available_from": split_available_from(task, dataset.split),
+            }
+            for dataset in subtask.datasets.all()
+            if dataset.inputs
+        ]
+
+
+class LimitsSerializer(serializers.Serializer):
+    per_day = serializers.IntegerField(source="max_per_day", allow_null=True)
+    total = serializers.IntegerField(source="max_total", allow_null=True)
+    concurrent = serializers.IntegerField(source="max_concurrent", allow_null=True)
+    max_file_mb = serializers.IntegerField()
+    count_failed = serializers.BooleanField()
+
+
+class PhaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    split = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    is_open = serializers.BooleanField()
+    limits = LimitsSerializer(source="*")
+    selection = serializers.CharField()
+    leaderboard_mode = serializers.CharField()
+    revealed_at = serializers.DateTimeField(allow_null=True)
+
+
+class TaskSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    terms = serializers.CharField()
+    visibility = serializers.CharField()
+    registration_policy = serializers.CharField()
+    subtasks = serializers.SerializerMethodField()
+    phases = PhaseSerializer(many=True)
+
+    @extend_schema_field(SubtaskSerializer(many=True))
+    def get_subtasks(self, task: SharedTask) -> list[dict]:
+        context = {**self.context, "task": task}
+        return SubtaskSerializer(task.subtasks.all(), many=True, context=context).data
+
+
+def _catalogue(viewer):
+    return visible_tasks(viewer).prefetch_related(
+        "phases",
+        Prefetch(
+            "subtasks",
+            queryset=Subtask.objects.prefetch_related(
+                # Only the inputs are listed; the gold column is not even loaded.
+                Prefetch("datasets", queryset=Dataset.objects.defer("gold"))
+            ),
+        ),
+    )
+
+
+class TaskListView(PodiumAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="tasks_list",
+        summary="List the tasks you may see",
+        description="Published tasks, and the drafts you organise.",
+        responses={200: TaskSerializer(many=True)},
+    )
+    def get(self, request):
+        tasks = _catalogue(request.user)
+        return Response(TaskSerializer(tasks, many=True, context={"request": request}).data)
+
+
+class TaskDetailView(PodiumAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="tasks_retrieve",
+        summary="One task with its subtasks and phases",
+        responses={200: TaskSerializer},
+    )
+    def get(self, request, slug: str):
+        task = _catalogue(request.user).filter(slug=slug).first()
+        if task is None:
+            raise not_found(f"No task {slug!r}.")
+        return Response(TaskSerializer(task, context={"request": request}).data)

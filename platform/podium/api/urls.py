@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import auth, leaderboards, submissions, tasks
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
+    path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
+    path("tasks/<slug:slug>/", tasks.TaskDetailView.as_view(), name="task-detail"),
+    path("submissions/", submissions.SubmissionListCreateView.as_view(), name="submission-list"),
+    path(
+        "submissions/<int:pk>/",
+        submissions.SubmissionDetailView.as_view(),
+        name="submission-detail",
+    ),
+    path(
+        "submissions/<int:pk>/file/",
+        submissions.SubmissionFileView.as_view(),
+        name="submission-file",
+    ),
+    path(
+        "phases/<int:pk>/leaderboard/",
+        leaderboards.LeaderboardView.as_view(),
+        name="phase-leaderboard",
+    ),
+    path("phases/<int:pk>/reveal/", leaderboards.PhaseRevealView.as_view(), name="phase-reveal"),
+]

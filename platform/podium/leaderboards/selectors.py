@@ -1,0 +1,238 @@
+"""Leaderboards: one row per team (plus baseline rows) per phase and subtask.
+
+Computed on read with a fixed number of queries whatever the number of submissions:
+
+1. one query picks each entrant's representative submission with a window function
+   (ROW_NUMBER() OVER (PARTITION BY entrant ORDER BY <phase rule>)) over the scored submissions
+   LEFT JOINed to their overall primary-metric score on the selection partition;
+2. one query fetches every Score row of those ~one-per-team submissions on the shown partition.
+
+Which submission represents a team never depends on the private partition: the phase rule runs
+on the public scores (or `all` where the phase has no partitions), and the private board shows
+the private scores of those same submissions. This is what Kaggle and Codabench do; choosing by
+private score would let the private partition leak through which submission is shown, and would
+reward teams for submitting many times to get lucky on the private part.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Case, F, FilteredRelation, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from podium.sharedtasks.models import Phase, Subtask
+from podium.submissions.models import Score, Submission
+
+from .notes import board_note
+from .ranking import ranked, sort_key
+from .visibility import require_visible, selection_partition, stored_partition
+
+Groups = dict[str, dict[str, dict[str, float | None]]]
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One team's (or one baseline method's) representative submission.
+
+    `rank` is None when the primary value is undefined (null or missing): such rows come after
+    every ranked row, so a missing score never ranks above a real one.
+    """
+
+    rank: int | None
+    team_id: int | None
+    team: str  # the team's name, or "Baseline: <method>"
+    is_baseline: bool
+    submission_id: int
+    method_name: str
+    submitted_at: datetime
+    primary: float | None
+    metrics: dict[str, float | None]  # secondary metrics, in `Leaderboard.columns[1:]` order
+    groups: Groups = field(default_factory=dict)  # {field: {group: {metric: value}}}
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """A ranking as the viewer may see it; exports are built from this object only."""
+
+    task_slug: str
+    phase_slug: str
+    subtask_slug: str
+    partition: str  # the stored partition shown: all, public or private
+    requested_partition: str
+    selection: str  # the phase rule: best, last or chosen
+    primary_metric: str
+    direction: str
+    columns: list[str]  # metric names, primary first
+    group_values: dict[str, list[str]]  # {field: [group values, sorted]} present in the rows
+    rows: list[LeaderboardRow]
+    note: str
+    generated_at: datetime
+
+
+def _entrant_order(phase: Phase, subtask: Subtask) -> list:
+    """ORDER BY of the window that picks a representative: the first row wins."""
+    if phase.selection == Phase.Selection.LAST:
+        return [F("created_at").desc(), F("id").desc()]
+    if phase.selection == Phase.Selection.CHOSEN:
+        # No final mark (or the marked one failed, so it is not among the scored ones): the last
+        # scored submission counts, as if the team had never used the option.
+        return [F("is_final").desc(), F("created_at").desc(), F("id").desc()]
+    value = F("selection_value")
+    best = (
+        value.asc(nulls_last=True)
+        if subtask.direction == Subtask.Direction.LOWER
+        else value.desc(nulls_last=True)
+    )
+    # Equal best scores: the earlier submission reached it first.
+    return [best, F("created_at").asc(), F("id").asc()]
+
+
+def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
+    """Each entrant's submission by the phase rule, in one query (dicts from values()).
+
+    An entrant is a team, or a baseline method (`is_baseline`, grouped by `method_name`).
+    Only `scored` submissions take part: queued, running, failed or cancelled ones never appear.
+    """
+    entrant = [
+        F("is_baseline"),
+        F("team_id"),
+        Case(When(is_baseline=True, then=F("method_name")), default=Value("")),
+    ]
+    return list(
+        Submission.objects.filter(phase=phase, subtask=subtask, status=Submission.Status.SCORED)
+        .annotate(
+            selection_score=FilteredRelation(
+                "scores",
+                condition=Q(
+                    scores__partition=selection_partition(phase),
+                    scores__metric=subtask.primary_metric,
+                    scores__group_field="",
+                ),
+            ),
+            selection_value=F("selection_score__value"),
+        )
+        .annotate(
+            pick=Window(RowNumber(), partition_by=entrant, order_by=_entrant_order(phase, subtask))
+        )
+        .filter(pick=1)
+        .values("id", "team_id", "team__name", "is_baseline", "method_name", "created_at")
+    )
+
+
+def _number(value: float | None) -> float | None:
+    # NaN is how some drivers hand back an undefined metric; it must not sort among real values.
+    return None if value is None or math.isnan(value) else value
+
+
+def _cells(submission_ids: list[int], partition: str) -> dict[int, list[tuple]]:
+    """Every Score row of the chosen submissions on `partition`, in one query."""
+    cells: dict[int, list[tuple]] = defaultdict(list)
+    rows = Score.objects.filter(submission_id__in=submission_ids, partition=partition).values_list(
+        "submission_id", "metric", "group_field", "group_value", "value"
+    )
+    for submission_id, metric, group_field, group_value, value in rows:
+        cells[submission_id].append((metric, group_field, group_value, _number(value)))
+    return cells
+
+
+def _columns(subtask: Subtask, seen: set[str]) -> list[str]:
+    """Primary first, then the configured metrics, then any other metric the scorer reported."""
+    columns = [subtask.primary_metric]
+    for name in [*subtask.metric_names, *sorted(seen)]:
+        if name and name not in columns:
+            columns.append(name)
+    return columns
+
+
+def leaderboard(
+    *, phase: Phase, subtask: Subtask, partition: str, viewer, now: datetime | None = None
+) -> Leaderboard:
+    """The leaderboard of `subtask` in `phase` on `partition` as `viewer` may see it.
+
+    - `partition`: "public" or "private" ("all" is accepted on a phase without partitions).
+      A phase without partitions (its scores are stored under `all`: dev phases) answers both
+      public and private with `all`; `Leaderboard.partition` says what was shown.
+    - Raises `LeaderboardNotVisible` (message says when it opens) before any score is read when
+      the viewer may not see it, and `PartitionNotAvailable` for a partition the phase lacks.
+    - Rows: one per team, picked by `phase.selection` on the public (or `all`) scores; one per
+      baseline method, by the same rule among that method's submissions. Sorted by the primary
+      metric in the subtask's direction; equal values share a rank (1, 2, 2, 4) and are listed
+      earlier submission first. Baselines take part in the ranking like teams, so a team behind
+      a baseline has the next rank. Teams with no scored submission are absent; rows whose
+      primary value is undefined have rank None and come last.
+    - `now` is for tests and the scheduler: the moment at which `private_at_end` is judged.
+    """
+    if subtask.task_id != phase.task_id:
+        raise ValueError(f"{subtask} is not a subtask of {phase.task}")
+    now = now or timezone.now()
+    shown = stored_partition(phase, partition)
+    require_visible(phase, shown, viewer=viewer, now=now)
+
+    picked = representatives(phase, subtask)
+    cells = _cells([r["id"] for r in picked], shown)
+    seen_metrics = {c[0] for rows in cells.values() for c in rows}
+    columns = _columns(subtask, seen_metrics)
+    group_values: dict[str, set[str]] = defaultdict(set)
+    entries = []
+    for rep in picked:
+        overall: dict[str, float | None] = {}
+        groups: Groups = {}
+        for metric, group_field, group_value, value in cells.get(rep["id"], []):
+            if group_field:
+                groups.setdefault(group_field, {}).setdefault(group_value, {})[metric] = value
+                group_values[group_field].add(group_value)
+            else:
+                overall[metric] = value
+        entries.append((rep, overall, groups))
+
+    higher = subtask.direction != Subtask.Direction.LOWER
+    rows = [
+        LeaderboardRow(
+            rank=rank,
+            team_id=rep["team_id"],
+            team=(
+                f"Baseline: {rep['method_name'] or 'unnamed'}"
+                if rep["is_baseline"]
+                else rep["team__name"]
+            ),
+            is_baseline=rep["is_baseline"],
+            submission_id=rep["id"],
+            method_name=rep["method_name"],
+            submitted_at=rep["created_at"],
+            primary=overall.get(subtask.primary_metric),
+            metrics={name: overall.get(name) for name in columns[1:]},
+            groups=groups,
+        )
+        for rank, (rep, overall, groups) in ranked(
+            entries,
+            value=lambda e: e[1].get(subtask.primary_metric),
+            key=lambda e: sort_key(
+                e[1].get(subtask.primary_metric),
+                e[0]["created_at"],
+                e[0]["id"],
+                higher_is_better=higher,
+            ),
+        )
+    ]
+    ordered_fields = [f for f in subtask.group_fields if f in group_values]
+    ordered_fields += sorted(set(group_values) - set(ordered_fields))
+    return Leaderboard(
+        task_slug=phase.task.slug,
+        phase_slug=phase.slug,
+        subtask_slug=subtask.slug,
+        partition=shown,
+        requested_partition=partition,
+        selection=phase.selection,
+        primary_metric=subtask.primary_metric,
+        direction=subtask.direction,
+        columns=columns,
+        group_values={f: sorted(group_values[f]) for f in ordered_fields},
+        rows=rows,
+        note=board_note(phase, shown, now=now),
+        generated_at=now,
+    )
