@@ -13,3 +13,4 @@ lint:
 bench:
 	.venv/bin/python bench/bench_scorers.py
 	.venv/bin/python bench/bench_leaderboard.py
+	.venv/bin/python bench/bench_baselines.py

@@ -49,6 +49,12 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+TEXTS = {
+    "human": "honestly the bus was late again so i walked",
+    "machine": "as an ai language model i can certainly help with that",
+}
+
+
 @pytest.fixture
 def small_task_files(tmp_path):
     """A minimal valid task file with data: one labelled subtask, dev and test phases."""
@@ -57,10 +63,11 @@ def small_task_files(tmp_path):
     labels = ["human", "machine"]
     write_jsonl(
         base / "data/train.jsonl",
-        [{"id": f"t{i}", "text": "w", "label": labels[i % 2]} for i in range(10)],
+        [{"id": f"t{i}", "text": TEXTS[labels[i % 2]], "label": labels[i % 2]} for i in range(10)],
     )
     for split in ("dev", "test"):
-        write_jsonl(base / f"data/{split}.jsonl", [{"id": i, "text": "words"} for i in ids])
+        inputs = [{"id": i, "text": TEXTS[labels[n % 2]]} for n, i in enumerate(ids)]
+        write_jsonl(base / f"data/{split}.jsonl", inputs)
         gold = [{"id": i, "label": labels[n % 2], "language": "en"} for n, i in enumerate(ids)]
         if split == "test":
             for n, row in enumerate(gold):

@@ -96,6 +96,38 @@ def demo_seed() -> list[DemoLogin]:
     return logins
 
 
+def demo_baseline_method(subtask) -> str | None:
+    """The TF-IDF baseline that fits a subtask, or None (the boundary subtask has none)."""
+    if subtask.value_type == "label":
+        return "tfidf-lr"
+    if subtask.value_type == "number":
+        return "tfidf-cosine"
+    return None
+
+
+def demo_run_baselines(*, report=print) -> None:
+    """Train the TF-IDF baselines of the demo tasks here and score their submissions, so that the
+    leaderboards have baseline rows before the first participant arrives. Runs that already
+    succeeded are not repeated."""
+    from podium.baselineruns.models import BaselineRun
+    from podium.baselineruns.services import baseline_execute, baseline_start
+    from podium.submissions.scoring import submission_score
+
+    organiser = get_user_model().objects.get(username=ORGANISER)
+    for task in SharedTask.objects.filter(slug__in=demo_task_slugs()):
+        for subtask in task.subtasks.all():
+            method = demo_baseline_method(subtask)
+            done = BaselineRun.objects.filter(subtask=subtask, method=method, status="done")
+            if method is None or done.exists():
+                continue
+            run = baseline_start(subtask=subtask, method=method, by=organiser, enqueue=False)
+            status = baseline_execute(run_id=run.pk)
+            run.refresh_from_db()
+            for submission in run.submissions.all():
+                submission_score(submission_id=submission.pk)
+            report(f"  baseline {method} on {subtask}: {status} {json.dumps(run.dev_scores)}")
+
+
 def demo_task_slugs() -> list[str]:
     import yaml
 

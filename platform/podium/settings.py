@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "podium.teams",
     "podium.submissions",
     "podium.leaderboards",
+    "podium.baselineruns",
+    "podium.accounts",
     "podium.web",
 ]
 
@@ -134,9 +136,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "podium@localhost")
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/tasks/"
 
 if PRODUCTION:
+    # Serves the collected static files under gunicorn; runserver serves them in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -203,6 +208,8 @@ PODIUM_SCORING_MEMORY_MB = envint("PODIUM_SCORING_MEMORY_MB", 4096, minimum=64)
 # privileges; only an operator who knows the host is isolated otherwise may allow it.
 PODIUM_ALLOW_UNSANDBOXED_SCORING = envbool("PODIUM_ALLOW_UNSANDBOXED_SCORING", False)
 PODIUM_BWRAP_PATH = envstr("PODIUM_BWRAP_PATH", "/usr/bin/bwrap")
+# Baselines train in a child process of a `gpu` worker; past this many seconds it is killed.
+PODIUM_BASELINE_TIMEOUT = envint("PODIUM_BASELINE_TIMEOUT", 6 * 3600, minimum=1)
 # The module run as `python -m MODULE score ...` in the sandbox: the built-in scorers by default.
 PODIUM_SCORER_MODULE = envstr("PODIUM_SCORER_MODULE", "scorers")
 

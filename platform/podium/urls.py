@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("podium.api.urls")),
+    path("accounts/", include("podium.accounts.urls")),
     path("", include("podium.web.urls")),
 ]

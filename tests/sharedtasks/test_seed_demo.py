@@ -17,12 +17,12 @@ def test_seed_demo_twice_leaves_one_copy(monkeypatch, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     monkeypatch.setenv("PODIUM_DEMO_PASSWORD", "demo-pass-123")
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--no-baselines", stdout=out)
     counts = [
         m.objects.count()
         for m in (SharedTask, Subtask, Dataset, Phase, Team, Membership, Registration)
     ]
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--no-baselines", stdout=out)
     assert [
         m.objects.count()
         for m in (SharedTask, Subtask, Dataset, Phase, Team, Membership, Registration)
@@ -54,8 +54,8 @@ def test_generated_passwords_are_printed_and_kept(monkeypatch, settings, tmp_pat
     settings.VAR_DIR = tmp_path
     monkeypatch.delenv("PODIUM_DEMO_PASSWORD", raising=False)
     first, second = StringIO(), StringIO()
-    call_command("seed_demo", stdout=first)
-    call_command("seed_demo", stdout=second)
+    call_command("seed_demo", "--no-baselines", stdout=first)
+    call_command("seed_demo", "--no-baselines", stdout=second)
     line = next(line for line in first.getvalue().splitlines() if line.strip().startswith("alice"))
     password = line.split()[1]
     assert get_user_model().objects.get(username="alice").check_password(password)

@@ -68,7 +68,16 @@ class RedisServer:
 class Worker:
     """`celery -A podium worker` in its own process group, on the test database and files."""
 
-    def __init__(self, broker_url: str, *, media_root: Path, gold_root: Path, **env: str):
+    def __init__(
+        self,
+        broker_url: str,
+        *,
+        media_root: Path,
+        gold_root: Path,
+        queues: str = "scoring",
+        **env: str,
+    ):
+        self.queues = queues
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -91,7 +100,7 @@ class Worker:
                 "podium",
                 "worker",
                 "-Q",
-                "scoring",
+                self.queues,
                 "--concurrency",
                 "1",
                 "--without-mingle",

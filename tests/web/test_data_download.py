@@ -64,7 +64,7 @@ def test_users_without_an_approved_team_are_refused(cast, role):
 def test_anonymous_browsers_are_sent_to_log_in(cast):
     response = get(None)
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/tasks/tiny/data/a/dev/"
+    assert response["Location"] == "/accounts/login/?next=/tasks/tiny/data/a/dev/"
 
 
 def test_scripts_authenticate_with_a_token(cast):

@@ -38,5 +38,5 @@ def test_other_teams_submissions_are_not_listed(cast):
 def test_private_scores_are_not_on_the_page_before_the_reveal(cast):
     make_scored(cast, team=cast.alpha, phase=cast.test, value=0.5, private=0.616161)
     page = page_of(cast.participant)
-    assert "public: accuracy=0.5000" in page and "0.6162" not in page
+    assert "public:</span> accuracy=0.5000" in page and "0.6162" not in page
     assert "shown once the private leaderboard is revealed" in page

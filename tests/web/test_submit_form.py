@@ -35,7 +35,7 @@ def post_form(client: Client, cast, **overrides):
 
 def test_the_form_shows_open_phases_and_the_submissions_left_today(cast):
     page = logged_in(cast.participant).get(URL).content.decode()
-    assert "Submissions left today: 5 (resets at 00:00 UTC)" in page
+    assert "Submissions left today: 5 (resets at 00:00 UTC" in page
     assert f'<option value="{cast.dev.pk}"' in page
     assert f'<option value="{cast.test.pk}"' not in page  # not open yet
 
@@ -91,7 +91,7 @@ def test_an_upload_far_over_every_limit_is_refused_from_its_length(cast):
 def test_anonymous_visitors_are_sent_to_log_in(cast, url):
     response = Client().get(url)
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={url}"
+    assert response["Location"] == f"/accounts/login/?next={url}"
 
 
 def test_a_draft_task_has_no_form_for_participants(cast):
@@ -99,3 +99,26 @@ def test_a_draft_task_has_no_form_for_participants(cast):
     cast.task.save()
     assert logged_in(cast.participant).get(URL).status_code == 404
     assert logged_in(cast.organiser).get(URL).status_code == 200
+
+
+def test_the_progress_bar_script_gets_json_with_the_page_to_go_to(cast):
+    """upload.js posts with X-Podium-Upload and follows the answer itself, so the "received"
+    message is still there on the submissions page it then loads."""
+    client = logged_in(cast.participant)
+    client.get(URL)
+    data = {
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "phase": cast.dev.pk,
+        "subtask": "a",
+        "file": prediction(),
+    }
+    response = client.post(URL, data, HTTP_X_PODIUM_UPLOAD="1")
+    submission = Submission.objects.get()
+    assert response.json() == {"redirect": "/tasks/tiny/submissions/", "submission": submission.pk}
+    assert f"Submission #{submission.pk} received" in client.get(URL).content.decode()
+
+
+def test_the_page_has_a_progress_bar_and_works_as_a_plain_form(cast):
+    page = logged_in(cast.participant).get(URL).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "<progress" in page
+    assert "/static/web/upload.js" in page and "https://" not in page  # no CDN

@@ -107,33 +107,72 @@ def submission_create(
             code="too_long",
         )
     team = submitting_team(user=user, phase=phase, team=team)
-    sha256 = _check_file(phase, upload)
+    submission = _stored(
+        phase=phase, subtask=subtask, upload=upload, user=user, team=team,
+        method_name=method_name, description=description,
+    )  # fmt: skip
 
-    submission = Submission(
-        team=team,
-        user=user,
-        phase=phase,
-        subtask=subtask,
-        sha256=sha256,
-        size=upload.size,
-        original_name=(upload.name or "")[:255],
-        method_name=method_name.strip(),
-        description=description.strip(),
-    )
-    submission.file.save(f"{uuid.uuid4().hex}-{upload.name or 'upload'}", upload, save=False)
+    def within_limits():
+        TeamPhaseQuota.objects.get_or_create(team=team, phase=phase)
+        TeamPhaseQuota.objects.select_for_update().get(team=team, phase=phase)
+        refusal = team_quota(team=team, phase=phase, now=now).refusal()
+        if refusal:
+            raise SubmissionRefused(refusal, code="limit_reached", status=429)
+
+    return _save_and_enqueue(submission, check=within_limits)
+
+
+def _save_and_enqueue(submission: Submission, *, check=None) -> Submission:
+    """Insert the row (after `check`, in the same transaction) and enqueue it once committed;
+    on any failure, delete the file that was stored for it."""
     try:
         with transaction.atomic():
-            TeamPhaseQuota.objects.get_or_create(team=team, phase=phase)
-            TeamPhaseQuota.objects.select_for_update().get(team=team, phase=phase)
-            refusal = team_quota(team=team, phase=phase, now=now).refusal()
-            if refusal:
-                raise SubmissionRefused(refusal, code="limit_reached", status=429)
+            if check is not None:
+                check()
             submission.save()
             transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise
     return submission
+
+
+def _stored(*, phase, subtask, upload, user, team, method_name, description) -> Submission:
+    """An unsaved Submission whose file is already checked, hashed and stored."""
+    submission = Submission(
+        team=team,
+        user=user,
+        phase=phase,
+        subtask=subtask,
+        sha256=_check_file(phase, upload),
+        size=upload.size,
+        original_name=(upload.name or "")[:255],
+        method_name=method_name.strip(),
+        description=description.strip(),
+        is_baseline=team is None,
+    )
+    submission.file.save(f"{uuid.uuid4().hex}-{upload.name or 'upload'}", upload, save=False)
+    return submission
+
+
+def submission_store_baseline(
+    *,
+    user,
+    phase: Phase,
+    subtask: Subtask,
+    upload: UploadedFile,
+    method_name: str,
+    description: str,
+) -> Submission:
+    """A baseline's predictions: no team and no limits, scored through the same pipeline.
+
+    Only the baseline service calls this, for runs an organiser started.
+    """
+    submission = _stored(
+        phase=phase, subtask=subtask, upload=upload, user=user, team=None,
+        method_name=method_name, description=description,
+    )  # fmt: skip
+    return _save_and_enqueue(submission)
 
 
 def submission_enqueue(*, submission_id: int) -> bool:

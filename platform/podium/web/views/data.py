@@ -1,0 +1,67 @@
+"""GET /tasks/<slug>/data/<subtask>/<split>/: a split's public inputs, stamped with the canary."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from podium.sharedtasks.selectors import download_refusal, visible_tasks
+from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "HTTP_AUTHORIZATION" in request.META
+
+
+def _refuse(request: HttpRequest, message: str, *, code: str, status: int) -> HttpResponse:
+    """Scripts (token auth) get the API's JSON error; browsers a plain-text page."""
+    if _wants_json(request):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> HttpResponse:
+    """The public inputs of one split, for approved participants and organisers.
+
+    A browser session or an API token (`Authorization: Token ...`) authenticates: the API lists
+    these URLs so that scripts can fetch the data. Anonymous browsers are sent to the login page;
+    a request with a bad token gets 401; a signed-in user who may not download gets 403.
+    """
+    user = request.user
+    if not user.is_authenticated and _wants_json(request):
+        try:
+            found = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed as exc:
+            return _refuse(request, str(exc.detail), code="not_authenticated", status=401)
+        if found is None:
+            return _refuse(
+                request,
+                "Authenticate with 'Authorization: Token <key>'.",
+                code="not_authenticated",
+                status=401,
+            )
+        user = found[0]
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    task = get_object_or_404(visible_tasks(user), slug=slug)
+    subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
+    refusal = download_refusal(user, task, split)
+    if refusal:
+        return _refuse(request, refusal, code="permission_denied", status=403)
+    dataset = inputs_dataset(subtask_obj, split)
+    if dataset is None:
+        return _refuse(
+            request, f"Subtask {subtask!r} has no {split!r} data.", code="not_found", status=404
+        )
+    response = StreamingHttpResponse(
+        inputs_stream(dataset, canary=task.canary), content_type="application/x-ndjson"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{inputs_filename(subtask_obj, split)}"'
+    )
+    return response

@@ -1,0 +1,144 @@
+"""/teams/: the viewer's team; create, join (by code or link), leave, hand over, new invite code."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from podium.teams.forms import HandoverForm, TeamCreateForm, TeamJoinForm
+from podium.teams.models import Membership, Team
+from podium.teams.selectors import membership_of, user_team
+from podium.teams.services import (
+    TeamError,
+    team_create,
+    team_handover,
+    team_invite_rotate,
+    team_join,
+    team_leave,
+)
+
+
+def _page(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
+    team = user_team(request.user)
+    context: dict = {"team": team}
+    if team is None:
+        context["create_form"] = forms.get("create_form") or TeamCreateForm()
+        context["join_form"] = forms.get("join_form") or TeamJoinForm()
+    else:
+        membership = membership_of(team, request.user)
+        captain = membership is not None and membership.role == Membership.Role.CAPTAIN
+        context.update(
+            membership=membership,
+            captain=captain,
+            invite_url=request.build_absolute_uri(
+                reverse("web:team-join-link", args=[team.invite_code])
+            ),
+            handover_form=HandoverForm(team=team, captain=request.user) if captain else None,
+            alone=len(team.memberships.all()) == 1,
+        )
+    return render(request, "web/team.html", context, status=status)
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+def team_create_view(request: HttpRequest) -> HttpResponse:
+    form = TeamCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            created = team_create(name=form.cleaned_data["name"], captain=request.user)
+        except TeamError as refused:
+            form.add_error("name", refused.message)
+        else:
+            messages.success(request, f"Team {created.name} created. You are its captain.")
+            return redirect("web:team")
+    return _page(request, status=400, create_form=form)
+
+
+@login_required
+@require_POST
+def team_join_view(request: HttpRequest) -> HttpResponse:
+    form = TeamJoinForm(request.POST)
+    if form.is_valid():
+        try:
+            joined = team_join(code=form.cleaned_data["code"], user=request.user)
+        except TeamError as refused:
+            form.add_error("code", refused.message)
+        else:
+            messages.success(request, f"You joined {joined.name}.")
+            return redirect("web:team")
+    return _page(request, status=400, join_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_join_link(request: HttpRequest, code: str) -> HttpResponse:
+    """An invite link: GET asks to confirm (no state change on GET), POST joins."""
+    if request.method == "POST":
+        try:
+            joined = team_join(code=code, user=request.user)
+        except TeamError as refused:
+            messages.error(request, refused.message)
+            return redirect("web:team")
+        messages.success(request, f"You joined {joined.name}.")
+        return redirect("web:team")
+    invited = Team.objects.filter(invite_code=code).first()
+    context = {"invited": invited, "code": code, "current": user_team(request.user)}
+    return render(request, "web/team_join.html", context, status=200 if invited else 404)
+
+
+def _act(request: HttpRequest, action, success: str) -> HttpResponse:
+    team = user_team(request.user)
+    if team is None:
+        messages.error(request, "You are not in a team.")
+        return redirect("web:team")
+    try:
+        action(team)
+    except TeamError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, success)
+    return redirect("web:team")
+
+
+@login_required
+@require_POST
+def team_leave_view(request: HttpRequest) -> HttpResponse:
+    return _act(request, lambda t: team_leave(team=t, user=request.user), "You left the team.")
+
+
+@login_required
+@require_POST
+def team_rotate_view(request: HttpRequest) -> HttpResponse:
+    return _act(
+        request,
+        lambda t: team_invite_rotate(team=t, by=request.user),
+        "New invite code made; the old link and code no longer work.",
+    )
+
+
+@login_required
+@require_POST
+def team_handover_view(request: HttpRequest) -> HttpResponse:
+    team = user_team(request.user)
+    if team is None:
+        return redirect("web:team")
+    form = HandoverForm(request.POST, team=team, captain=request.user)
+    if not form.is_valid():
+        messages.error(request, "Choose a member of your team as the new captain.")
+        return redirect("web:team")
+    successor = form.cleaned_data["member"]
+    return _act(
+        request,
+        lambda t: team_handover(team=t, by=request.user, to=successor),
+        f"{successor.username} is the captain now.",
+    )

@@ -1,0 +1,5 @@
+import sys
+
+from scorers.cli import main
+
+sys.exit(main())

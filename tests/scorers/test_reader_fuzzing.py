@@ -1,0 +1,223 @@
+"""Any byte string gives a score or a clean error, never a crash or a hang; and the vectorised
+fast path agrees exactly with the thorough path whenever it accepts a file."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import scorers
+from scorers import fastpath
+from scorers.api import load_dataset
+from scorers.spec import load_spec
+
+GOLD = [
+    {
+        "id": f"id{i}",
+        "label": "ab"[i % 2],
+        "lang": "xy"[i % 3 == 0],
+        "partition": ["public", "private"][i % 2],
+    }
+    for i in range(6)
+]
+SPECS = {
+    "jsonl": {
+        "format": "jsonl",
+        "labels": ["a", "b"],
+        "metrics": ["accuracy", "macro_f1"],
+        "group_fields": ["lang"],
+        "partition_field": "partition",
+    },
+    "csv": {"format": "csv", "separator": ";", "labels": ["a", "b"], "metrics": ["macro_f1"]},
+    "tsv": {"format": "tsv", "metrics": ["accuracy"]},
+    "json": {
+        "format": "json",
+        "value_field": "score",
+        "gold_value_field": "label",
+        "metrics": [{"name": "auroc", "positive": "a"}, {"name": "tpr_at_fpr", "positive": "a"}],
+    },
+    "txt": {"format": "txt", "metrics": ["accuracy"]},
+    "txt-num": {
+        "format": "txt",
+        "gold_value_field": "n",
+        "value_field": "n",
+        "value_type": "integer",
+        "metrics": ["mae", "pearson"],
+    },
+}
+VALID = {
+    "jsonl": "".join(json.dumps({"id": r["id"], "label": r["label"]}) + "\n" for r in GOLD),
+    "csv": "id;label\n" + "".join(f"{r['id']};{r['label']}\n" for r in GOLD),
+    "tsv": "id\tlabel\n" + "".join(f"{r['id']}\t{r['label']}\n" for r in GOLD),
+    "json": json.dumps([{"id": r["id"], "score": i / 7} for i, r in enumerate(GOLD)]),
+    "txt": "".join(r["label"] + "\n" for r in GOLD),
+    "txt-num": "".join(f"{i}\n" for i in range(6)),
+}
+
+
+def _gold(tmp: Path, numeric: bool = False) -> Path:
+    path = tmp / ("gold-num.jsonl" if numeric else "gold.jsonl")
+    if not path.exists():
+        rows = [{**r, "n": i} if numeric else r for i, r in enumerate(GOLD)]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _score_bytes(tmp: Path, fmt: str, data: bytes) -> dict:
+    pred = tmp / "pred.bin"
+    pred.write_bytes(data)
+    result = scorers.score_files(SPECS[fmt], _gold(tmp, fmt == "txt-num"), pred)
+    assert result["ok"] in (True, False)
+    if result["ok"]:
+        json.dumps(result["scores"], allow_nan=False)
+    else:
+        assert result["errors"] and all(isinstance(e["message"], str) for e in result["errors"])
+    return result
+
+
+def _mutate(data: bytes, rnd: random.Random, n: int) -> bytes:
+    buf = bytearray(data)
+    for _ in range(n):
+        op = rnd.randrange(3)
+        pos = rnd.randrange(len(buf) + 1)
+        byte = rnd.choice(b'\n\r\t ,;:"{}[]\\0159ab\xff\xef\xbb\xbf-.eE')
+        if op == 0:
+            buf.insert(pos, byte)
+        elif op == 1 and buf:
+            del buf[min(pos, len(buf) - 1)]
+        elif buf:
+            buf[min(pos, len(buf) - 1)] = byte
+    return bytes(buf)
+
+
+FAST = dict(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@settings(**FAST)
+@given(fmt=st.sampled_from(sorted(SPECS)), data=st.binary(max_size=300))
+@example(fmt="json", data=b"[" * 5000)
+@example(fmt="jsonl", data=b'{"id": "id0", "label": ' + b"[" * 100_000 + b"\n")
+@example(fmt="csv", data=b'id;label\n"id0;a\n')
+@example(fmt="txt-num", data=b"1e999999\n" * 6)
+def test_random_bytes_give_a_score_or_a_clean_error(tmp_path: Path, fmt: str, data: bytes):
+    _score_bytes(tmp_path, fmt, data)
+
+
+@settings(**FAST)
+@given(fmt=st.sampled_from(sorted(SPECS)), seed=st.integers(0, 10**6), n=st.integers(1, 6))
+def test_mutated_valid_files_give_a_score_or_a_clean_error(
+    tmp_path: Path, fmt: str, seed: int, n: int
+):
+    _score_bytes(tmp_path, fmt, _mutate(VALID[fmt].encode(), random.Random(seed), n))
+
+
+def test_the_valid_fuzzing_seeds_score(tmp_path: Path):
+    for fmt in SPECS:
+        assert _score_bytes(tmp_path, fmt, VALID[fmt].encode())["ok"], fmt
+
+
+row_strategy = st.tuples(
+    st.sampled_from(["id0", "id1", "id2", "id3", "id4", "id5", "id9", "ID0", "id0 ", "x" * 70]),
+    st.sampled_from(["a", "b", "c", "", "a b", '"a"', "é"]),
+)
+
+
+@settings(**FAST)
+@given(
+    fmt=st.sampled_from(["jsonl", "csv"]),
+    rows=st.lists(row_strategy, min_size=0, max_size=9),
+    shuffle_seed=st.integers(0, 100),
+    spaces=st.booleans(),
+)
+def test_fast_path_agrees_with_thorough_path(
+    tmp_path: Path, fmt: str, rows, shuffle_seed: int, spaces: bool
+):
+    if shuffle_seed % 2:
+        # Half the time, a complete and valid submission in a random order.
+        rows = [(r["id"], r["label"]) for r in GOLD]
+        random.Random(shuffle_seed).shuffle(rows)
+    sep = ", " if spaces else ","
+    if fmt == "jsonl":
+        text = "".join(
+            json.dumps({"id": i, "label": v}, separators=(sep, ":")) + "\n" for i, v in rows
+        )
+    else:
+        text = "id;label\n" + "".join(f"{i};{v}\n" for i, v in rows)
+    pred = tmp_path / "pred.txt"
+    pred.write_text(text, encoding="utf-8")
+    spec = load_spec(SPECS[fmt])
+    gold = _gold(tmp_path)
+    with mock.patch.object(fastpath, "MIN_BYTES", 0):
+        fast = fastpath.try_dataset(spec, gold, pred)
+    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
+        try:
+            slow = load_dataset(spec, gold, pred)
+        except scorers.SubmissionError:
+            slow = None
+    if fast is None:
+        return
+    assert slow is not None, "the fast path accepted a file the thorough path refuses"
+    assert fast.labels == slow.labels
+    np.testing.assert_array_equal(fast.y_true, slow.y_true)
+    np.testing.assert_array_equal(fast.y_pred, slow.y_pred)
+    assert fast.columns.keys() == slow.columns.keys()
+    for key, col in fast.columns.items():
+        assert col.values == slow.columns[key].values
+        np.testing.assert_array_equal(col.codes, slow.columns[key].codes)
+
+
+def test_fast_path_takes_a_regular_shuffled_file(tmp_path: Path):
+    rows = [(r["id"], r["label"]) for r in GOLD][::-1]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps({"id": i, "label": v}) + "\n" for i, v in rows))
+    with mock.patch.object(fastpath, "MIN_BYTES", 0):
+        assert fastpath.try_dataset(load_spec(SPECS["jsonl"]), _gold(tmp_path), pred) is not None
+
+
+def test_fast_path_agrees_on_a_larger_shuffled_file_with_long_ids(tmp_path: Path):
+    rng = np.random.default_rng(4)
+    n = 3000
+    labels = [f"generator-{k}" for k in range(10)]  # longer than one 8-byte word
+    ids = [f"document-{i:06d}-{rng.integers(10**6)}" for i in range(n)]
+    truth = rng.integers(0, 10, n)
+    pred = np.where(rng.random(n) < 0.3, rng.integers(0, 10, n), truth)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": ids[i],
+                    "label": labels[truth[i]],
+                    "lang": f"l{i % 7}",
+                    "partition": ["public", "private"][i % 3 == 0],
+                }
+            )
+            + "\n"
+            for i in range(n)
+        )
+    )
+    pred_path = tmp_path / "pred.jsonl"
+    pred_path.write_text(
+        "".join(
+            json.dumps({"id": ids[i], "label": labels[pred[i]]}) + "\n" for i in rng.permutation(n)
+        )
+    )
+    spec = load_spec({**SPECS["jsonl"], "labels": labels})
+    with mock.patch.object(fastpath, "MIN_BYTES", 0):
+        fast = fastpath.try_dataset(spec, gold, pred_path)
+    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
+        slow = load_dataset(spec, gold, pred_path)
+    assert fast is not None
+    np.testing.assert_array_equal(fast.y_true, slow.y_true)
+    np.testing.assert_array_equal(fast.y_pred, slow.y_pred)
+    for key, col in fast.columns.items():
+        assert col.values == slow.columns[key].values
+        np.testing.assert_array_equal(col.codes, slow.columns[key].codes)
