@@ -29,6 +29,17 @@ def isolated_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def no_broker(monkeypatch):
+    """Scoring jobs are recorded instead of sent; the list holds the submission ids."""
+    sent: list[int] = []
+    monkeypatch.setattr(
+        "podium.submissions.uploads.submission_enqueue",
+        lambda *, submission_id: sent.append(submission_id) or True,
+    )
+    return sent
+
+
+@pytest.fixture
 def make_user(django_user_model):
     def make(username: str, *, organiser: bool = False, **extra):
         from podium.permissions import organiser_grant

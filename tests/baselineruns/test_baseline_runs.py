@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def no_broker(monkeypatch):
+def no_queues(monkeypatch):
     sent = {"scoring": [], "gpu": []}
     monkeypatch.setattr(
         "podium.submissions.uploads.submission_enqueue",
@@ -81,7 +81,7 @@ def test_a_run_is_executed_once_even_if_delivered_twice(cast):
 
 
 def test_the_organiser_starts_a_baseline_in_the_admin_and_it_goes_to_the_gpu_queue(
-    cast, client, no_broker, django_capture_on_commit_callbacks
+    cast, client, no_queues, django_capture_on_commit_callbacks
 ):
     client.force_login(cast.organiser)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +97,7 @@ def test_the_organiser_starts_a_baseline_in_the_admin_and_it_goes_to_the_gpu_que
         "queued",
         cast.organiser,
     )
-    assert no_broker["gpu"] == [run.pk]
+    assert no_queues["gpu"] == [run.pk]
     assert app.amqp.router.route({}, "podium.baselines.run")["queue"].name == "gpu"
     page = client.get(reverse("admin:baselineruns_baselinerun_change", args=[run.pk]))
     assert page.status_code == 200 and "queued" in page.content.decode()

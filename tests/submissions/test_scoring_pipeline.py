@@ -14,17 +14,7 @@ from podium.submissions.uploads import submission_create
 
 from .conftest import predictions, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker(monkeypatch):
-    sent = []
-    monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue",
-        lambda *, submission_id: sent.append(submission_id) or True,
-    )
-    return sent
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 @pytest.fixture

@@ -11,17 +11,7 @@ from podium.submissions.uploads import SubmissionRefused, submission_create
 
 from .conftest import upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_broker(monkeypatch):
-    sent = []
-    monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue",
-        lambda *, submission_id: sent.append(submission_id) or True,
-    )
-    return sent
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_broker")]
 
 
 def submit(cast, user=None, content=None, phase=None, **kwargs):

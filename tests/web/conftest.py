@@ -10,8 +10,8 @@ from tests.api.conftest import (  # noqa: F401 - fixtures are found by name
     client_for,
     fast_passwords,
     make_scored,
-    no_broker,
     prediction,
+    quiet_broker,
 )
 
 
