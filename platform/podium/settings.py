@@ -166,7 +166,8 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "filesystem://"
+    # An explicit host: kombu otherwise warns on every connection that it assumed localhost.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     for folder in ("queue", "control"):
         (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -61,9 +61,13 @@ class Command(BaseCommand):
         if status != BaselineRun.Status.DONE:
             raise CommandError(f"baseline run #{run.pk} failed:\n{run.log[-3000:]}")
         self.stdout.write(f"dev scores: {json.dumps(run.dev_scores)}")
-        for submission in run.submissions.all():
-            outcome = submission_score(submission_id=submission.pk)
-            self.stdout.write(f"submission #{submission.pk} ({submission.phase.slug}): {outcome}")
+        for submission in run.submissions.select_related("phase"):
+            # A running worker may have claimed it first; either way, report where it stands.
+            submission_score(submission_id=submission.pk)
+            submission.refresh_from_db()
+            self.stdout.write(
+                f"submission #{submission.pk} ({submission.phase.slug}): {submission.status}"
+            )
 
     def _starter(self, subtask: Subtask, username: str | None):
         users = get_user_model().objects
