@@ -14,3 +14,4 @@ bench:
 	.venv/bin/python bench/bench_scorers.py
 	.venv/bin/python bench/bench_leaderboard.py
 	.venv/bin/python bench/bench_baselines.py
+	.venv/bin/python bench/bench_submissions.py

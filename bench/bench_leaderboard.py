@@ -1,6 +1,7 @@
 """Benchmark of a leaderboard read with 10,000 scored submissions; prints figures, asserts nothing.
 
     .venv/bin/python bench/bench_leaderboard.py [--teams 100] [--per-team 100] [--runs 7]
+        [--api-runs 20]
 
 Builds one task with a test phase: N teams x M scored submissions (plus failed ones and three
 baseline methods), each scored on 5 metrics overall and per language (3) and domain (2) on both
@@ -8,6 +9,9 @@ the public and private partitions (~55 Score rows per submission: over half a mi
 Then times `podium.leaderboards.selectors.leaderboard()` (median of warm runs) for the best and
 last rules on the public and private boards, counts its queries, and compares with a naive
 per-team loop (a query per team for its pick, one more for that pick's scores).
+Last, times the API read `GET /api/v1/phases/{id}/leaderboard/?subtask=a&partition=...` through
+django.test.Client in this process, as a participant (token auth, a member of a registered team):
+median and p95 over --api-runs warm requests, the query count and the JSON size.
 
 The database is throwaway: a SQLite file in a temporary folder (PODIUM_VAR_DIR is pointed there
 before Django starts, so var/podium.sqlite3 is never touched), or, with DATABASE_URL set, a
@@ -38,12 +42,14 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
 
 from podium.leaderboards.selectors import leaderboard  # noqa: E402
 from podium.sharedtasks.models import Phase, SharedTask, Subtask  # noqa: E402
 from podium.submissions.models import Score, Submission  # noqa: E402
-from podium.teams.models import Team  # noqa: E402
+from podium.teams.models import Membership, Registration, Team  # noqa: E402
 
 METRICS = ["accuracy", "macro_f1", "precision", "recall", "auroc"]
 GROUPS = {"language": ["en", "de", "ar"], "domain": ["news", "wiki"]}
@@ -166,6 +172,53 @@ def naive(phase: Phase, subtask: Subtask, partition: str) -> list[tuple]:
     return rows
 
 
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = int(position), min(int(position) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def participant_token(phase: Phase) -> str:
+    """A participant: member of the first team, registered (approved) for the task."""
+    user = get_user_model().objects.create_user("participant")
+    team = Team.objects.order_by("slug").first()
+    Membership.objects.create(team=team, user=user, role="captain")
+    Registration.objects.create(team=team, task=phase.task, status="approved")
+    return Token.objects.create(user=user).key
+
+
+def api_read(client: Client, url: str, token: str, runs: int) -> dict:
+    """Timings (ms) of `runs` warm GETs, the query count of one, and the answer."""
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    response = client.get(url, **headers)  # warm-up
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: {response.status_code} {response.content[:300]!r}")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, **headers)
+        times.append((time.perf_counter() - start) * 1000)
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        client.get(url, **headers)
+    return {
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "min": min(times),
+        "queries": count,
+        "bytes": len(response.content),
+        "rows": len(response.json().get("rows", [])),
+    }
+
+
 def timed(fn, runs: int) -> tuple[float, int]:
     """Median wall time in ms over `runs` warm runs, and the query count of one run."""
     fn()  # warm-up: caches, SQLite pages, Python imports
@@ -192,6 +245,7 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=100)
     parser.add_argument("--per-team", type=int, default=100)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--api-runs", type=int, default=20)
     args = parser.parse_args()
 
     postgres = bool(os.environ.get("DATABASE_URL"))
@@ -234,6 +288,31 @@ def main() -> None:
                 print(
                     f"{rule:<6} {partition:<8} {len(board.rows):>5} {fast_ms:>12.1f} "
                     f"{fast_q:>8} {naive_cell}"
+                )
+
+        token = participant_token(phase)
+        client = Client(HTTP_HOST="localhost")  # DEBUG is off: "testserver" is not allowed
+        print(
+            f"\nAPI GET /api/v1/phases/{phase.pk}/leaderboard/?subtask={subtask.slug}&partition=P "
+            f"(django.test.Client, in process, as a participant; {args.api_runs} warm requests; "
+            f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores)"
+        )
+        print(
+            f"{'rule':<6} {'board':<8} {'rows':>5} {'median ms':>10} {'p95 ms':>8} {'min ms':>7} "
+            f"{'queries':>8} {'JSON bytes':>11}"
+        )
+        for rule in ("best", "last"):
+            Phase.objects.filter(pk=phase.pk).update(selection=rule)
+            for partition in ("public", "private"):
+                url = (
+                    f"/api/v1/phases/{phase.pk}/leaderboard/"
+                    f"?subtask={subtask.slug}&partition={partition}"
+                )
+                api = api_read(client, url, token, args.api_runs)
+                print(
+                    f"{rule:<6} {partition:<8} {api['rows']:>5} {api['median']:>10.1f} "
+                    f"{api['p95']:>8.1f} {api['min']:>7.1f} {api['queries']:>8} "
+                    f"{api['bytes']:>11,}"
                 )
     finally:
         if postgres:

@@ -177,3 +177,20 @@ def test_scores_are_the_scorers_numbers(cast):
     assert log_json["scores"]["all"]["overall"]["macro_f1"] == pytest.approx(
         overall(submission, "all")["macro_f1"]
     )
+
+
+def test_a_job_that_cannot_reach_the_database_is_retried(monkeypatch):
+    from django.db import OperationalError
+
+    from podium.submissions.tasks import score_submission
+
+    calls = []
+
+    def flaky(*, submission_id):
+        calls.append(submission_id)
+        if len(calls) == 1:
+            raise OperationalError("too many clients already")
+
+    monkeypatch.setattr("podium.submissions.tasks.submission_score", flaky)
+    score_submission.apply(args=[7]).get()
+    assert calls == [7, 7]
