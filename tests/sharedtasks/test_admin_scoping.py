@@ -188,3 +188,33 @@ def test_a_gold_upload_with_a_bad_label_is_refused_with_its_line(client, two_org
     assert "line 3" in response.content.decode() and "robot" in response.content.decode()
     dataset.refresh_from_db()
     assert b"robot" not in dataset.gold.read()
+
+
+def test_an_organiser_rescores_and_reveals_a_whole_phase_from_the_admin(client, two_organisers):
+    from podium.sharedtasks.models import Phase
+    from podium.submissions.models import Submission
+    from podium.teams.models import Team
+
+    mine, theirs, alice, _ = two_organisers
+    phase = mine.phases.get(slug="test")
+    team = Team.objects.create(name="T", slug="t")
+    for status in ("scored", "failed", "running"):
+        Submission.objects.create(
+            team=team, user=alice, phase=phase, subtask=mine.subtasks.get(), file="f",
+            sha256="0" * 64, status=status,
+        )  # fmt: skip
+    foreign = Phase.objects.create(
+        task=theirs, slug="p", name="P", start=phase.start, end=phase.end
+    )
+    client.force_login(alice)
+    url = reverse("admin:sharedtasks_phase_changelist")
+    client.post(url, {"action": "rescore", "_selected_action": [phase.pk]})
+    assert sorted(Submission.objects.values_list("status", flat=True)) == [
+        "queued",
+        "queued",
+        "running",
+    ]
+    client.post(url, {"action": "reveal", "_selected_action": [phase.pk, foreign.pk]})
+    phase.refresh_from_db()
+    foreign.refresh_from_db()
+    assert phase.revealed_at is not None and foreign.revealed_at is None

@@ -1,10 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
 from podium.admin_scoping import ScopedModelAdmin
+from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.permissions import is_organiser
 from podium.sharedtasks.forms import DatasetForm, SubtaskForm
 from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
+from podium.submissions.models import Submission
+from podium.submissions.rescoring import submissions_rescore
 
 
 class OrganiserInline:
@@ -107,3 +110,46 @@ class SubtaskAdmin(ScopedModelAdmin):
     @admin.display(description="data")
     def splits(self, subtask):
         return format_html_join(", ", "{}", ((d.split,) for d in subtask.datasets.all())) or "none"
+
+
+@admin.register(Phase)
+class PhaseAdmin(ScopedModelAdmin):
+    """Phases are edited inline on their task; this list carries the phase-wide actions."""
+
+    list_display = [
+        "__str__",
+        "name",
+        "kind",
+        "split",
+        "start",
+        "end",
+        "leaderboard_mode",
+        "revealed_at",
+    ]
+    list_filter = ["task", "kind"]
+    fieldsets = PhaseInline.fieldsets
+    actions = ["rescore", "reveal", "hide"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": ["task"]}), *self.fieldsets]
+
+    @admin.action(description="Score every submission of the selected phases again")
+    def rescore(self, request, queryset):
+        count = submissions_rescore(submissions=Submission.objects.filter(phase__in=queryset))
+        self.message_user(
+            request, f"{count} submission(s) queued for scoring again.", messages.SUCCESS
+        )
+
+    @admin.action(description="Reveal the private ranking of the selected phases")
+    def reveal(self, request, queryset):
+        for phase in queryset:
+            phase_reveal(phase=phase, by=request.user)
+        self.message_user(request, f"{queryset.count()} phase(s) revealed.", messages.SUCCESS)
+
+    @admin.action(description="Hide the private ranking of the selected phases again")
+    def hide(self, request, queryset):
+        for phase in queryset:
+            try:
+                phase_hide(phase=phase, by=request.user)
+            except RevealError as exc:
+                self.message_user(request, f"{phase}: {exc}", messages.ERROR)
