@@ -42,6 +42,12 @@ METHODS: dict[str, Method] = {
             "TF-IDF word 1-2-grams and character 2-4-grams, linear SVM",
         ),
         Method(
+            "word-logodds",
+            "baselines.boundary",
+            (BOUNDARY,),
+            "per-word human/machine log-odds from training counts, best single change point",
+        ),
+        Method(
             "tfidf-cosine",
             "baselines.similarity",
             (REGRESSION,),

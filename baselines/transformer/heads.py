@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from baselines.changepoint import change_point
 from baselines.transformer.data import IGNORE, Encoded
 
 
@@ -86,18 +87,3 @@ class BoundaryHead:
     def decode(self, rows: list[np.ndarray], enc: Encoded) -> np.ndarray:
         assert enc.word_starts is not None
         return np.array([change_point(r[s]) for r, s in zip(rows, enc.word_starts, strict=True)])
-
-
-def change_point(logits: np.ndarray) -> int:
-    """The boundary b that best explains the words: human before b, machine from b on.
-
-    Maximises sum(log p_human[:b]) + sum(log p_machine[b:]) over b in 0..n, which respects the
-    one-boundary structure that a per-word argmax would break on a single noisy word.
-    """
-    if len(logits) == 0:
-        return 0
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    human = np.concatenate([[0.0], np.cumsum(logp[:, 0])])
-    machine = np.concatenate([[0.0], np.cumsum(logp[::-1, 1])])[::-1]
-    return int(np.argmax(human + machine))

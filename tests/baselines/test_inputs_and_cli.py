@@ -106,7 +106,14 @@ def test_methods_are_listed_with_what_they_do(capsys):
     assert (
         set(listed)
         == set(baselines.METHODS)
-        == {"tfidf-lr", "tfidf-svm", "tfidf-cosine", "embedding-cosine", "transformer"}
+        == {
+            "tfidf-lr",
+            "tfidf-svm",
+            "word-logodds",
+            "tfidf-cosine",
+            "embedding-cosine",
+            "transformer",
+        }
     )
     assert listed["transformer"]["tasks"] == ["classification", "regression", "boundary"]
 
@@ -121,7 +128,7 @@ def test_the_default_model_is_the_packaged_minilm_and_paths_stay_local(tmp_path)
 
 def test_change_point_decoding_keeps_one_boundary():
     np = pytest.importorskip("numpy")
-    from baselines.transformer.heads import change_point
+    from baselines.changepoint import change_point
 
     # Words 0-3 human, 4-7 machine, with one noisy human-looking word at 6.
     machine = np.array([-3, -2, -3, -2, 2, 3, -1, 2], dtype=float)
