@@ -3,11 +3,13 @@
     .venv/bin/python bench/bench_scorers.py [--rows 1000000] [--keep DIR]
 
 For a binary task (human/machine, 10 languages, public/private partition) and a 10-class
-variant it writes gold and a shuffled submission as JSONL, then times:
+variant it writes gold and a shuffled submission as JSONL; for numeric tasks, an STS-style
+positional TXT submission (one float per line, gold JSONL in input order) and a shuffled JSONL
+submission {"id", "score"} (public/private partition). It then times:
   - the CLI end to end in a fresh process (read, validate, all metrics, groups, partitions),
-    with the peak RSS of that process;
-  - a reference pipeline written the usual way: pandas read_json(lines=True), merge on id,
-    scikit-learn metrics overall and per language for each partition;
+    with the peak RSS of that process; the first of the runs is shown apart from the best;
+  - a reference pipeline written the usual way: pandas read_json(lines=True) (read_csv for the
+    TXT), merge on id, scikit-learn / SciPy metrics overall (and per language) per partition;
 and the import time of the CLI (python -X importtime is not needed: a bare `-c` run is timed).
 """
 
@@ -74,6 +76,73 @@ def write_files(folder: Path, rows: int, labels: list[str], seed: int) -> tuple[
     return gold_path, pred_path, spec_path
 
 
+NUMERIC_METRICS = ["pearson", "spearman", "mae"]
+
+
+def write_numeric_files(folder: Path, rows: int, positional: bool) -> tuple[Path, Path, Path]:
+    """STS-like scores in [0, 5]: gold with one decimal, predictions as full-precision floats."""
+    rng = np.random.default_rng(7)
+    truth = np.round(rng.random(rows) * 5, 1)
+    pred = np.clip(truth + rng.normal(0, 0.8, rows), 0, 5)
+    private = rng.random(rows) < 0.5
+    gold_path, spec_path = folder / "gold.jsonl", folder / "spec.json"
+    pred_path = folder / ("pred.txt" if positional else "pred.jsonl")
+    with open(gold_path, "w") as fh:
+        for i in range(rows):
+            if positional:
+                fh.write(f'{{"id": {i}, "score": {float(truth[i])!r}}}\n')
+            else:
+                part = "private" if private[i] else "public"
+                score = float(truth[i])
+                fh.write(f'{{"id": "pair-{i:08d}", "score": {score!r}, "partition": "{part}"}}\n')
+    with open(pred_path, "w") as fh:
+        if positional:
+            fh.writelines(f"{float(v)!r}\n" for v in pred)
+        else:
+            for i in rng.permutation(rows):
+                fh.write(f'{{"id": "pair-{i:08d}", "score": {float(pred[i])!r}}}\n')
+    spec = {
+        "format": "txt" if positional else "jsonl",
+        "value_field": "score",
+        "value_type": "number",
+        "range": [0, 5],
+        "metrics": NUMERIC_METRICS,
+        "primary": "pearson",
+    }
+    if not positional:
+        spec["partition_field"] = "partition"
+    spec_path.write_text(json.dumps(spec))
+    return gold_path, pred_path, spec_path
+
+
+def numeric_reference(gold: Path, pred: Path) -> tuple[float, dict]:
+    import pandas as pd
+    from scipy import stats
+    from sklearn import metrics as skm
+
+    start = time.perf_counter()
+    g = pd.read_json(gold, lines=True, dtype={"id": str})
+    if pred.suffix == ".txt":
+        p = pd.read_csv(pred, header=None, names=["score"])
+        df = g.assign(score_pred=p["score"].to_numpy()).rename(columns={"score": "score_gold"})
+        parts = {"all": df}
+    else:
+        p = pd.read_json(pred, lines=True, dtype={"id": str})
+        df = g.merge(p, on="id", suffixes=("_gold", "_pred"))
+        parts = dict(tuple(df.groupby("partition")))
+    out = {}
+    for part, d in parts.items():
+        t, y = d["score_gold"], d["score_pred"]
+        out[part] = {
+            "overall": {
+                "pearson": stats.pearsonr(t, y)[0],
+                "spearman": stats.spearmanr(t, y)[0],
+                "mae": skm.mean_absolute_error(t, y),
+            }
+        }
+    return time.perf_counter() - start, out
+
+
 # The CLI runs under a tiny launcher: a child's peak RSS (ru_maxrss) survives fork and exec, so
 # a child of this process, which holds pandas and the reference's data, would report our size.
 LAUNCHER = """
@@ -137,7 +206,8 @@ def max_difference(ours: dict, ref: dict) -> float:
     worst = 0.0
     for part, entry in ref.items():
         cells = [(ours[part]["overall"], entry["overall"])]
-        cells += [(ours[part]["groups"]["lang"][g], v) for g, v in entry["groups"]["lang"].items()]
+        groups = entry.get("groups", {}).get("lang", {})
+        cells += [(ours[part]["groups"]["lang"][g], v) for g, v in groups.items()]
         for got, want in cells:
             for key, value in want.items():
                 if key == "f1_classes":
@@ -164,36 +234,55 @@ def _timed(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def measure(name: str, gold: Path, pred: Path, spec: Path, runs: int, reference_fn) -> None:
+    size = (gold.stat().st_size + pred.stat().st_size) / 1e6
+    walls, peaks = [], []
+    for _ in range(runs):
+        wall, rss, result = run_cli(spec, gold, pred)
+        walls.append(wall)
+        peaks.append(rss)
+    ref_wall, ref = reference_fn(gold, pred)
+    cli_wall = min(walls)
+    diff = max_difference(result["scores"], ref)
+    print(
+        f"{name:>10}: {size:.0f} MB | CLI best {cli_wall:.3f} s, first {walls[0]:.3f} s "
+        f"(runs: {', '.join(f'{w:.3f}' for w in walls)}), peak RSS {max(peaks):.0f} MiB | "
+        f"reference {ref_wall:.2f} s | ratio {ref_wall / cli_wall:.1f}x | "
+        f"max |CLI - reference| {diff:.1e}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--only", help="comma-separated variants (binary,10-class,sts-txt,jsonl-num)"
+    )
     parser.add_argument("--keep", help="write the files here instead of a temporary folder")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rows:,} rows")
     print(f"import scorers.cli: {import_time() * 1000:.0f} ms (beyond a bare interpreter start)")
-    variants = {"binary": ["human", "machine"], "10-class": [f"model_{k}" for k in range(10)]}
+    variants = {
+        "binary": ["human", "machine"],
+        "10-class": [f"model_{k}" for k in range(10)],
+        "sts-txt": True,
+        "jsonl-num": False,
+    }
+    only = set(args.only.split(",")) if args.only else set(variants)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(args.keep or tmp)
-        for name, labels in variants.items():
+        for name, kind in variants.items():
+            if name not in only:
+                continue
             folder = base / name
             folder.mkdir(parents=True, exist_ok=True)
-            gold, pred, spec = write_files(folder, args.rows, labels, seed=len(labels))
-            size = (gold.stat().st_size + pred.stat().st_size) / 1e6
-            walls, peaks = [], []
-            for _ in range(3):
-                wall, rss, result = run_cli(spec, gold, pred)
-                walls.append(wall)
-                peaks.append(rss)
-            rss = max(peaks)
-            ref_wall, ref = reference(gold, pred)
-            cli_wall = min(walls)
-            diff = max_difference(result["scores"], ref)
-            print(
-                f"{name:>8}: {size:.0f} MB of JSONL | CLI {cli_wall:.3f} s (best of 3; "
-                f"{', '.join(f'{w:.3f}' for w in walls)}), peak RSS {rss:.0f} MiB | "
-                f"reference pandas+sklearn {ref_wall:.2f} s | ratio {ref_wall / cli_wall:.1f}x | "
-                f"max |CLI - reference| over all metrics, groups, partitions {diff:.1e}"
-            )
+            if isinstance(kind, list):
+                files = write_files(folder, args.rows, kind, seed=len(kind))
+                measure(name, *files, args.runs, reference)
+            else:
+                files = write_numeric_files(folder, args.rows, positional=kind)
+                measure(name, *files, args.runs, numeric_reference)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from scorers.gold import Gold
-from scorers.metrics.spans import encode_rows
 from scorers.spec import Spec
 from scorers.view import Dataset, Factor
 
@@ -38,8 +37,11 @@ def build_dataset(spec: Spec, gold: Gold, pred: list[Any]) -> Dataset:
     columns = {c: factorize(v) for c, v in gold.columns.items()}
     kind = spec.kind
     if kind == "span":
+        # Imported here: label and number tasks never load the span machinery.
+        from scorers.metrics.fincausal import encode_rows
+
         assert gold.texts is not None
-        conf, exact = encode_rows(gold.texts, gold.values, pred)
+        conf, exact = encode_rows(gold.ids, gold.texts, gold.values, pred)
         rows = np.arange(len(gold))
         return Dataset(kind, rows, rows, [], columns, {"span_conf": conf, "span_exact": exact})
     if kind == "number":

@@ -39,8 +39,13 @@ def word_view(a: np.ndarray) -> np.ndarray:
 
 def masked_word(w: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
     """Word k (bytes 8k..8k+7) of each span, bytes past the span's end zeroed."""
-    word = w[start + 8 * k]
     low, high = int(length.min()), int(length.max())
+    at = start + 8 * k
+    if low <= 8 * k:
+        # A span shorter than 8k bytes near the end of the file would read past it; its word
+        # is masked to zero below whatever is read.
+        at = np.minimum(at, len(w) - 1)
+    word = w[at]
     if low >= 8 * (k + 1):
         return word  # every span covers the whole word: the common case, no masking
     if low == high:
@@ -136,3 +141,12 @@ def join(gold_ids: Spans, pred_ids: Spans) -> np.ndarray | None:
     if not (gw[gold_row] == pw).all():
         return None
     return gold_row
+
+
+def distinct(spans: Spans) -> bool:
+    """Whether no two spans hold the same bytes (False also when unsure: a hash collision)."""
+    words = as_words(spans)
+    if words is None:
+        return False
+    keys = np.sort(row_keys(words))
+    return not (keys[1:] == keys[:-1]).any()

@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 
 from scorers.build import vocabulary
 from scorers.bytecols import Spans, factorize, flags, join, same_bytes, word_view
+from scorers.fastnum import canonical_ints, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
-from scorers.view import Dataset
+from scorers.validate import pred_fields
+from scorers.view import Dataset, Factor
 
 # Below this size the thorough path is fast enough; tests lower it to exercise this module.
 MIN_BYTES = 4 << 20
@@ -37,27 +40,26 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
     None when the file is a zip, too large, not UTF-8, or holds a byte of ``forbidden``.
     """
     with open(path, "rb") as fh:
-        head = fh.read(4)
         size = os.fstat(fh.fileno()).st_size
-        if head.startswith(ZIP_MAGIC) or size > limits.max_bytes or size == 0:
+        if size > limits.max_bytes or size == 0:
             return None
-        buf = np.zeros(size + 9, dtype=np.uint8)
-        buf[: len(head)] = np.frombuffer(head, dtype=np.uint8)
-        if fh.readinto(memoryview(buf)[len(head) : size]) != size - len(head):
+        # One buffer, read into once: numpy sees it without a copy, and bytearray's find and
+        # isascii are memchr-fast (no second copy of the file as bytes).
+        raw = bytearray(size + 9)
+        if fh.readinto(memoryview(raw)[:size]) != size:
             return None
-    if bytes(buf[:3]) == BOM:
+    if raw.startswith(ZIP_MAGIC) or raw.startswith(BOM):
         return None
-    end = size if buf[size - 1] == 10 else size + 1
-    buf[size] = 10
-    raw = buf[:end].tobytes()  # bytes give memchr-fast searches and a strict UTF-8 check
-    if any(raw.find(bytes([c])) >= 0 for c in forbidden):
+    end = size if raw[size - 1] == 10 else size + 1
+    raw[size] = 10
+    if any(raw.find(c, 0, end) >= 0 for c in forbidden):
         return None
-    if not raw.isascii():
+    if not raw.isascii():  # the padding is ASCII
         try:
-            raw.decode("utf-8")
+            str(memoryview(raw)[:end], "utf-8")
         except UnicodeDecodeError:
             return None
-    return buf[: end + 8], raw[: raw.index(b"\n")]
+    return np.frombuffer(raw, dtype=np.uint8)[: end + 8], bytes(raw[: raw.index(b"\n")])
 
 
 def _lines(
@@ -90,9 +92,13 @@ def _rows_within(marks: np.ndarray, starts: np.ndarray, ends: np.ndarray, per_li
     return rows
 
 
+NUMBER_CHARS = re.compile(rb"\s*:\s*([-+0-9.eE]+)")
+
+
 def _jsonl(
     padded: np.ndarray, first: bytes, fields: tuple[str, ...], limits: Limits
-) -> dict[str, Spans] | None:
+) -> tuple[dict[str, Spans], set[str]] | None:
+    """(a span per row for each field, the fields whose values are numbers, not strings)."""
     a = padded[:-8]
     lines = _lines(a, limits)
     if lines is None:
@@ -104,25 +110,52 @@ def _jsonl(
     except ValueError:
         return None
     keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys) or not all(isinstance(v, str) for _, v in pairs):
+    numeric = {k for k, v in pairs if isinstance(v, int | float) and not isinstance(v, bool)}
+    if len(set(keys)) != len(keys) or not all(isinstance(v, str) or k in numeric for k, v in pairs):
         return None
     if not set(fields) <= set(keys):
         return None
-    q = _rows_within(np.flatnonzero(flags(a, np.equal, 34)), starts, ends, 4 * len(keys))
+    # A string value adds 2 quotes to its key's 2; a number adds none.
+    quotes_per_key = [2 if k in numeric else 4 for k in keys]
+    q = _rows_within(np.flatnonzero(flags(a, np.equal, 34)), starts, ends, sum(quotes_per_key))
     if q is None:
         return None
     w = word_view(padded)
-    # Fixed regions: everything between one value string and the next (the key, its quotes,
-    # the colon and the separators), plus the line's prefix and suffix.
-    begin = starts
-    for k in range(len(keys) + 1):
-        end = q[:, 4 * k + 2] + 1 if k < len(keys) else ends
-        template = first[begin[0] : end[0]]
-        if not same_bytes(w, begin, end, template):
+    # Fixed regions: everything between one value and the next (the key, its quotes, the colon
+    # and the separators), plus the line's prefix and suffix; they must equal the first line's.
+    # A string value lies between its quotes. A number starts a fixed distance after its key's
+    # closing quote and ends a fixed distance before the next key's opening quote (or the end
+    # of the line), the distances being the first line's.
+    spans: dict[str, Spans] = {}
+    begin, col = starts, 0
+    for key, n_quotes in zip(keys, quotes_per_key, strict=True):
+        if key in numeric:
+            found = NUMBER_CHARS.match(first, int(q[0, col + 1]) + 1)
+            if found is None:
+                return None
+            value_start = q[:, col + 1] + (found.start(1) - int(q[0, col + 1]))
+            anchor = q[:, col + 2] if col + 2 < q.shape[1] else ends
+            value_end = anchor - (int(anchor[0]) - found.end(1))
+        else:
+            value_start, value_end = q[:, col + 2] + 1, q[:, col + 3]
+        if not same_bytes(w, begin, value_start, first[begin[0] : value_start[0]]):
             return None
-        if k < len(keys):
-            begin = q[:, 4 * k + 3]
-    return {f: (w, q[:, 4 * keys.index(f) + 2] + 1, q[:, 4 * keys.index(f) + 3]) for f in fields}
+        spans[key] = (w, value_start, value_end)
+        if key in numeric and key not in fields and numbers(spans[key], True) is None:
+            return None  # a column nobody reads must still be valid JSON
+        begin, col = value_end, col + n_quotes
+    if not same_bytes(w, begin, ends, first[begin[0] : ends[0]]):
+        return None
+    return {f: spans[f] for f in fields}, numeric & set(fields)
+
+
+def _txt(padded: np.ndarray, limits: Limits) -> Spans | None:
+    """One value per line (spaces, CR and blank lines were refused before: the thorough path
+    strips values and reports blank lines)."""
+    lines = _lines(padded[:-8], limits)
+    if lines is None:
+        return None
+    return word_view(padded), lines[0], lines[1]
 
 
 def _csv(
@@ -147,21 +180,37 @@ def _csv(
     return {f: (w, bounds[:, c] + 1, bounds[:, c + 1]) for f, c in cols.items()}
 
 
+Columns = tuple[dict[str, Spans], set[str]]  # spans per field; the fields holding JSON numbers
+
+
 def _columns(
     loaded: tuple[np.ndarray, bytes], fmt: str, fields: tuple[str, ...], sep: str, limits: Limits
-):
+) -> Columns | None:
     if fmt == "jsonl":
         return _jsonl(*loaded, fields, limits)
-    return _csv(*loaded, fields, "\t" if fmt == "tsv" else sep, limits)
+    if fmt == "txt":
+        spans = _txt(loaded[0], limits)
+        return None if spans is None else ({fields[-1]: spans}, set())
+    cols = _csv(*loaded, fields, "\t" if fmt == "tsv" else sep, limits)
+    return None if cols is None else (cols, set())
 
 
 def _forbidden(fmt: str) -> bytes:
-    # Escapes and CR are left to the thorough path; in CSV, so are quoting and padding spaces.
-    return b"\\\r" if fmt == "jsonl" else b'\\\r" '
+    # Escapes and CR are left to the thorough path; in CSV, so are quoting and padding spaces;
+    # in TXT, spaces (the thorough path strips values).
+    return {"jsonl": b"\\\r", "txt": b"\r "}.get(fmt, b'\\\r" ')
+
+
+def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:
+    """Ids, labels and group values given as JSON numbers must be canonical integers."""
+    spans, numeric = columns
+    return all(canonical_ints(spans[f]) for f in fields if f in numeric)
 
 
 def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dataset | None:
-    if spec.kind != "label" or spec.format not in ("jsonl", "csv", "tsv"):
+    if spec.format not in ("jsonl", "csv", "tsv", "txt"):
+        return None
+    if not (spec.kind == "number" or (spec.kind == "label" and spec.format != "txt")):
         return None
     g_fmt, g_sep = gold_format(spec, gold_path)
     try:
@@ -173,33 +222,46 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
     pred_data = _load(pred_path, spec.limits, _forbidden(spec.format))
     if gold_data is None or pred_data is None:
         return None
-    g_fields = gold_fields(spec)
-    gold = _columns(gold_data, g_fmt, g_fields, g_sep, Limits())
-    pred = _columns(
-        pred_data, spec.format, (spec.id_field, spec.value_fields[0]), spec.separator, spec.limits
-    )
+    gold = _columns(gold_data, g_fmt, gold_fields(spec), g_sep, Limits())
+    pred = _columns(pred_data, spec.format, pred_fields(spec), spec.separator, spec.limits)
     if (
         gold is None
         or pred is None
-        or min(len(gold[spec.id_field][1]), len(pred[spec.id_field][1])) == 0
+        or min(len(c[1]) for c in (*gold[0].values(), *pred[0].values())) == 0
     ):
         return None
-    gold_row = join(gold[spec.id_field], pred[spec.id_field])
-    if gold_row is None:
+    if not keys_ok(gold, (spec.id_field, *spec.gold_columns)) or not keys_ok(
+        pred, (spec.id_field,)
+    ):
         return None
-    factors = {f: factorize(gold[f]) for f in (spec.gold_value_fields[0], *spec.gold_columns)}
-    pred_labels = factorize(pred[spec.value_fields[0]])
-    if pred_labels is None or any(f is None for f in factors.values()):
-        return None
-    gold_labels = factors.pop(spec.gold_value_fields[0])
-    allowed = set(spec.labels) if spec.labels else None
-    if allowed is not None and not set(gold_labels.values) | set(pred_labels.values) <= allowed:
+    factors = {f: factorize(gold[0][f]) for f in spec.gold_columns}
+    if any(f is None for f in factors.values()):
         return None
     if spec.partition_field and not set(factors[spec.partition_field].values) <= set(PARTITIONS):
+        return None
+    if spec.kind == "number":
+        return number_dataset(spec, gold, g_fmt == "jsonl", pred, factors)  # type: ignore[arg-type]
+    return _label_dataset(spec, gold, pred, factors)  # type: ignore[arg-type]
+
+
+def _label_dataset(
+    spec: Spec, gold: Columns, pred: Columns, factors: dict[str, Factor]
+) -> Dataset | None:
+    g_field, p_field = spec.gold_value_fields[0], spec.value_fields[0]
+    if not keys_ok(gold, (g_field,)) or not keys_ok(pred, (p_field,)):
+        return None
+    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
+    if gold_row is None:
+        return None
+    gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
+    if gold_labels is None or pred_labels is None:
+        return None
+    allowed = set(spec.labels) if spec.labels else None
+    if allowed is not None and not set(gold_labels.values) | set(pred_labels.values) <= allowed:
         return None
     labels = vocabulary(spec, gold_labels.values, pred_labels.values)
     g_map = np.array([labels.index(v) for v in gold_labels.values], dtype=np.int64)
     p_map = np.array([labels.index(v) for v in pred_labels.values], dtype=np.int64)
     y_pred = np.empty(len(gold_row), dtype=np.int64)
     y_pred[gold_row] = p_map[pred_labels.codes]
-    return Dataset("label", g_map[gold_labels.codes], y_pred, labels, factors)  # type: ignore[arg-type]
+    return Dataset("label", g_map[gold_labels.codes], y_pred, labels, factors)

@@ -273,66 +273,7 @@ def test_fincausal_task1_support_weighted_f1(tmp_path: Path):
     )
 
 
-def _reference_token_labels(text: str, cause: str, effect: str) -> list[str]:
-    import re
-
-    tokens = list(re.finditer(r"\w+(?:[.,'\u2019-]\w+)*|[^\w\s]", text))
-    labels = ["-"] * len(tokens)
-    for tag, span in (("C", cause.strip()), ("E", effect.strip())):
-        at = text.find(span) if span else -1
-        if at < 0:
-            continue
-        for k, m in enumerate(tokens):
-            if m.start() < at + len(span) and m.end() > at:
-                labels[k] = tag
-    return labels
-
-
-def test_fincausal_task2_token_f1_and_exact_match(tmp_path: Path):
-    texts = [
-        "Profits fell 24.4% because sales collapsed in the second quarter.",
-        "Due to the strike, output dropped sharply.",
-        "The bank raised rates, so borrowing costs rose.",
-        "Shares jumped after the merger was announced.",
-    ]
-    gold_rows = [
-        ["1.1", texts[0], "sales collapsed in the second quarter", "Profits fell 24.4%"],
-        ["1.2", texts[1], "the strike", "output dropped sharply"],
-        ["1.3", texts[2], "The bank raised rates", "borrowing costs rose"],
-        ["1.4", texts[3], "the merger was announced", "Shares jumped"],
-    ]
-    pred_rows = [
-        ["1.1", texts[0], "sales collapsed", "Profits fell 24.4%"],
-        ["1.2", texts[1], "the strike", "output dropped sharply"],
-        ["1.3", texts[2], "borrowing costs rose", "The bank raised rates"],
-        ["1.4", texts[3], "the merger", "Shares"],
-    ]
-    header = ["Index", "Text", "Cause", "Effect"]
-    gold = write_csv(tmp_path / "gold.csv", header, gold_rows, sep="; ")
-    pred = write_csv(tmp_path / "pred.csv", header, pred_rows, sep="; ")
-    spec = {
-        "format": "csv",
-        "separator": ";",
-        "id_field": "Index",
-        "value_field": ["Cause", "Effect"],
-        "text_field": "Text",
-        "metrics": ["span_f1", "span_precision", "span_recall", "span_exact_match"],
-    }
-    got = overall(score(spec, gold, pred))
-    y_true, y_pred, exact = [], [], 0
-    for g, p in zip(gold_rows, pred_rows, strict=True):
-        t = _reference_token_labels(g[1], g[2], g[3])
-        q = _reference_token_labels(g[1], p[2], p[3])
-        y_true += t
-        y_pred += q
-        exact += t == q
-    pr, rc, f1, _ = skm.precision_recall_fscore_support(
-        y_true, y_pred, labels=["-", "C", "E"], average="weighted", zero_division=0
-    )
-    assert got["span_f1"] == pytest.approx(f1, abs=TOL)
-    assert got["span_precision"] == pytest.approx(pr, abs=TOL)
-    assert got["span_recall"] == pytest.approx(rc, abs=TOL)
-    assert got["span_exact_match"] == pytest.approx(exact / len(gold_rows), abs=TOL)
+# FinCausal 2020 task 2 (spans): tests/scorers/test_fincausal_task2.py.
 
 
 def test_autextification_real_format_files_score_through_the_cli(shared_data: Path, tmp_path: Path):

@@ -221,3 +221,93 @@ def test_fast_path_agrees_on_a_larger_shuffled_file_with_long_ids(tmp_path: Path
     for key, col in fast.columns.items():
         assert col.values == slow.columns[key].values
         np.testing.assert_array_equal(col.codes, slow.columns[key].codes)
+
+
+LITERALS = ["0", "-0", "7", "2.0", "2.5", "-1.5e-3", "1E+05", "3.8", "0.1234567890123456789",
+            "01", "+1", ".5", "5.", "1e", "1e400", "nan", "Infinity", "1_0", "-", "1.2.3",
+            "00.5", "-01", "1e05", "9" * 30, "4.9e-324", " 1", "true", '"1"']  # fmt: skip
+
+
+@settings(**FAST)
+@given(
+    fmt=st.sampled_from(["jsonl", "txt", "csv"]),
+    values=st.lists(st.sampled_from(LITERALS), min_size=6, max_size=6),
+    integer=st.booleans(),
+    bounded=st.booleans(),
+    int_ids=st.booleans(),
+    shuffle_seed=st.integers(0, 100),
+)
+def test_numeric_fast_path_agrees_with_thorough_path(
+    tmp_path: Path, fmt: str, values, integer: bool, bounded: bool, int_ids: bool, shuffle_seed
+):
+    """JSON numbers, text literals, integers and ranges: the fast path accepts only what the
+    thorough path accepts, with bit-identical values."""
+    gold = tmp_path / "gold-num.jsonl"
+    gold.write_text(
+        "".join(
+            f'{{"id": {i if int_ids else json.dumps(f"p{i}")}, "n": {i - 2}, "g": "{"xy"[i % 2]}"}}'
+            + "\n"
+            for i in range(6)
+        )
+    )
+    order = list(range(6))
+    random.Random(shuffle_seed).shuffle(order)
+    if fmt == "jsonl":
+        text = "".join(
+            f'{{"id": {i if shuffle_seed % 2 else json.dumps(str(i) if int_ids else f"p{i}")}, '
+            f'"n": {values[i]}}}\n'
+            for i in order
+        )
+    elif fmt == "csv":
+        text = "id,n\n" + "".join(f"{i if int_ids else f'p{i}'},{values[i]}\n" for i in order)
+    else:
+        text = "".join(f"{v}\n" for v in values)
+    pred = tmp_path / "pred.txt"
+    pred.write_text(text)
+    spec = load_spec(
+        {
+            "format": fmt,
+            "value_field": "n",
+            "value_type": "integer" if integer else "number",
+            "metrics": ["mae", "pearson"],
+            "group_fields": ["g"],
+            **({"range": [-3, 10]} if bounded else {}),
+        }
+    )
+    with mock.patch.object(fastpath, "MIN_BYTES", 0):
+        fast = fastpath.try_dataset(spec, gold, pred)
+    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
+        try:
+            slow = load_dataset(spec, gold, pred)
+        except scorers.SubmissionError:
+            slow = None
+    if fast is None:
+        return
+    assert slow is not None, "the fast path accepted a file the thorough path refuses"
+    assert fast.kind == slow.kind == "number"
+    np.testing.assert_array_equal(fast.y_true.view(np.int64), slow.y_true.view(np.int64))
+    np.testing.assert_array_equal(fast.y_pred.view(np.int64), slow.y_pred.view(np.int64))
+    for key, col in fast.columns.items():
+        assert col.values == slow.columns[key].values
+        np.testing.assert_array_equal(col.codes, slow.columns[key].codes)
+
+
+def test_numeric_fast_path_takes_regular_files(tmp_path: Path):
+    rng = np.random.default_rng(5)
+    n = 2000
+    truth, pred = np.round(rng.random(n) * 5, 1), rng.random(n) * 5
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(f'{{"id": {i}, "score": {float(t)!r}}}\n' for i, t in enumerate(truth)))
+    txt, jsonl = tmp_path / "pred.txt", tmp_path / "pred.jsonl"
+    txt.write_text("".join(f"{float(v)!r}\n" for v in pred))
+    jsonl.write_text(
+        "".join(f'{{"id": "{i}", "score": {float(pred[i])!r}}}\n' for i in rng.permutation(n))
+    )
+    for fmt, path in (("txt", txt), ("jsonl", jsonl)):
+        spec = load_spec({"format": fmt, "value_field": "score", "value_type": "number",
+                          "range": [0, 5], "metrics": ["pearson", "spearman", "mae"]})  # fmt: skip
+        with mock.patch.object(fastpath, "MIN_BYTES", 0):
+            fast = fastpath.try_dataset(spec, gold, path)
+        assert fast is not None, fmt
+        np.testing.assert_array_equal(fast.y_true, truth)
+        np.testing.assert_array_equal(fast.y_pred, pred)
