@@ -28,6 +28,14 @@ def isolated_storage(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits live in the cache: each test starts with a clean count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def no_broker(monkeypatch):
     """Scoring jobs are recorded instead of sent; the list holds the submission ids."""

@@ -63,3 +63,8 @@ class ScopedModelAdmin(OrganiserScopedMixin, admin.ModelAdmin):
                     **scoped[db_field.related_model]
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OwnRowsOnly(admin.RelatedOnlyFieldListFilter):
+    """A list filter whose choices come from the rows this admin shows (so, for an organiser,
+    only their own tasks and phases), not from every row of the related table."""

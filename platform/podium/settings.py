@@ -141,7 +141,19 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Password-reset links go to the console in development; production sends mail over SMTP, since
+# links printed to a server log would hand accounts to whoever reads the log.
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "podium@localhost")
 
 LOGIN_URL = "/accounts/login/"
@@ -152,7 +164,11 @@ if PRODUCTION:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+    # Only behind a proxy that always sets X-Forwarded-Proto may the header be believed.
+    if envbool("TRUST_X_FORWARDED_PROTO", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -161,6 +177,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"auth": envstr("PODIUM_AUTH_RATE", "10/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Podium API",
@@ -212,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Scoring ------------------------------------------------------------------------------------
 PODIUM_SCORING_TIMEOUT = envint("PODIUM_SCORING_TIMEOUT", 300, minimum=1)
+# Runs whose worker died (the sweeper finds them) before the submission is marked failed.
+PODIUM_SCORING_MAX_ATTEMPTS = envint("PODIUM_SCORING_MAX_ATTEMPTS", 3, minimum=1)
 PODIUM_SCORING_MEMORY_MB = envint("PODIUM_SCORING_MEMORY_MB", 4096, minimum=64)
 # Scoring without bubblewrap runs participants' files through the scorer with the worker's own
 # privileges; only an operator who knows the host is isolated otherwise may allow it.

@@ -47,3 +47,14 @@ def test_a_bad_token_answers_401():
     response = client.get("/api/v1/submissions/")
     assert response.status_code == 401
     assert set(response.json()) == {"detail", "code"}
+
+
+def test_password_guessing_is_slowed_down(cast):
+    client = APIClient()
+    answers = [
+        client.post(
+            "/api/v1/auth/token/", {"username": "alice", "password": f"guess{n}"}
+        ).status_code
+        for n in range(11)
+    ]
+    assert answers[:10] == [400] * 10 and answers[10] == 429

@@ -218,3 +218,54 @@ def test_an_organiser_rescores_and_reveals_a_whole_phase_from_the_admin(client, 
     phase.refresh_from_db()
     foreign.refresh_from_db()
     assert phase.revealed_at is not None and foreign.revealed_at is None
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:submissions_submission_changelist",
+        "admin:sharedtasks_subtask_changelist",
+        "admin:sharedtasks_phase_changelist",
+        "admin:teams_registration_changelist",
+        "admin:baselineruns_baselinerun_changelist",
+    ],
+)
+def test_list_filters_name_no_other_organisers_tasks(client, two_organisers, changelist):
+    from podium.sharedtasks.models import Phase
+
+    mine, theirs, alice, _ = two_organisers
+    theirs.title = "Bob's confidential draft"
+    theirs.save()
+    Phase.objects.create(
+        task=theirs,
+        slug="secret-phase",
+        name="Secret phase",
+        start=mine.phases.first().start,
+        end=mine.phases.first().end,
+    )
+    client.force_login(alice)
+    page = client.get(reverse(changelist)).content.decode()
+    assert "confidential draft" not in page and "secret-phase" not in page
+
+
+def test_the_organisers_picker_lists_organisers_only(client, two_organisers, make_user):
+    mine, _, alice, _ = two_organisers
+    make_user("a-participant")
+    client.force_login(alice)
+    form = client.get(
+        reverse("admin:sharedtasks_sharedtask_change", args=[mine.pk])
+    ).content.decode()
+    assert "org-b" in form and "a-participant" not in form
+
+
+def test_a_registration_changes_only_through_the_decision_actions(client, two_organisers):
+    mine, _, alice, _ = two_organisers
+    asked = Team.objects.create(name="Asked", slug="asked")
+    other = Team.objects.create(name="Never asked", slug="never")
+    registration = Registration.objects.create(team=asked, task=mine)
+    client.force_login(alice)
+    url = reverse("admin:teams_registration_change", args=[registration.pk])
+    client.post(url, {"team": other.pk, "task": mine.pk, "status": "approved"})
+    registration.refresh_from_db()
+    assert (registration.team, registration.status) == (asked, "pending")
+    assert not Registration.objects.filter(team=other).exists()

@@ -194,3 +194,39 @@ def test_a_job_that_cannot_reach_the_database_is_retried(monkeypatch):
     monkeypatch.setattr("podium.submissions.tasks.submission_score", flaky)
     score_submission.apply(args=[7]).get()
     assert calls == [7, 7]
+
+
+def test_a_team_stays_on_the_leaderboard_while_its_submission_is_scored_again(cast):
+    from podium.leaderboards.selectors import leaderboard
+
+    submission = submit(cast, predictions(["human", "machine"] * 5))
+    submission_score(submission_id=submission.pk)
+    fresh = submit(cast)  # a new upload, not yet scored: it must not stand in for the team
+
+    def board():
+        rows = leaderboard(
+            phase=cast.dev, subtask=cast.subtask, partition="public", viewer=cast.participant
+        ).rows
+        return [(row.team, row.submission_id, row.primary) for row in rows]
+
+    assert board() == [("Team A", submission.pk, 1.0)]
+    submissions_rescore(submissions=Submission.objects.filter(pk=submission.pk))
+    assert board() == [("Team A", submission.pk, 1.0)]
+    submission_claim(submission_id=submission.pk)  # running again
+    assert board() == [("Team A", submission.pk, 1.0)]
+    assert fresh.pk not in [row[1] for row in board()]
+
+
+def test_the_sweeper_gives_up_on_a_file_whose_runs_keep_dying(cast, settings):
+    settings.PODIUM_SCORING_MAX_ATTEMPTS = 2
+    submission = submit(cast)
+    for attempt in (1, 2):
+        assert submission_claim(submission_id=submission.pk).attempt == attempt
+        Submission.objects.filter(pk=submission.pk).update(
+            started_at=timezone.now() - timedelta(hours=1)
+        )
+        result = submissions_sweep()
+    assert result["given_up"] == 1 and result["revived"] == 0
+    submission.refresh_from_db()
+    assert submission.status == "failed" and "organisers have the details" in submission.error
+    assert "Gave up after 2 runs" in submission.log

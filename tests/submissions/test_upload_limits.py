@@ -149,3 +149,33 @@ def test_a_subtask_of_another_task_is_refused(cast):
         )
     )
     assert error.code == "bad_subtask"
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: on-commit callbacks run as in production
+def test_a_failure_after_the_commit_never_deletes_the_accepted_file(cast, monkeypatch):
+    from django.db import OperationalError
+
+    def broker_then_database_fails(*, submission_id):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("podium.submissions.uploads.submission_enqueue", broker_then_database_fails)
+    submission = submit(cast)  # the on-commit callback runs when the insert commits, and fails
+    submission.refresh_from_db()
+    assert submission.status == "queued"
+    assert submission.file.storage.exists(submission.file.name)
+
+
+def test_enqueueing_survives_a_database_error_after_the_broker_took_the_job(cast, monkeypatch):
+    from django.db import OperationalError
+
+    from podium.submissions import uploads
+
+    submission = submit(cast)
+    monkeypatch.setattr("podium.submissions.tasks.score_submission.apply_async", lambda **kw: None)
+
+    class Failing:
+        def filter(self, **kwargs):
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(uploads.Submission, "objects", Failing())
+    assert uploads.submission_enqueue(submission_id=submission.pk) is True

@@ -89,3 +89,20 @@ def test_a_draft_tasks_data_is_not_found_for_participants(cast):
 def test_train_inputs_may_carry_their_labels(cast):
     rows = rows_of(get(cast.participant, "train"))
     assert {"id", "text", "label", "canary"} == set(rows[0])
+
+
+@pytest.mark.usefixtures("gold_is_never_opened")
+def test_labels_slipped_into_stored_dev_inputs_are_not_served(cast):
+    """Import refuses such a file; a store edited behind the platform's back still leaks nothing."""
+    from podium.sharedtasks.models import Dataset
+
+    dataset = Dataset.objects.get(subtask__task=cast.task, split="dev")
+    with dataset.inputs.storage.open(dataset.inputs.name, "rb") as handle:
+        rows = [json.loads(line) for line in handle]
+    with dataset.inputs.storage.open(dataset.inputs.name, "wb") as handle:
+        for row in rows:
+            handle.write(
+                (json.dumps({**row, "label": "human", "partition": "private"}) + "\n").encode()
+            )
+    served = rows_of(get(cast.participant))
+    assert all(set(r) == {"id", "text", "canary"} for r in served)

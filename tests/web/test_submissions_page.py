@@ -40,3 +40,12 @@ def test_private_scores_are_not_on_the_page_before_the_reveal(cast):
     page = page_of(cast.participant)
     assert "public:</span> accuracy=0.5000" in page and "0.6162" not in page
     assert "shown once the private leaderboard is revealed" in page
+
+
+def test_a_file_no_longer_stored_is_not_found_not_a_server_error(cast):
+    submission = make_scored(cast, team=cast.alpha, phase=cast.dev)
+    submission.file.storage.delete(submission.file.name)
+    client = Client()
+    client.force_login(cast.participant)
+    response = client.get(f"/tasks/tiny/submissions/{submission.pk}/file/")
+    assert response.status_code == 404

@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from .base import ApiError, PodiumAPIView
 
@@ -16,6 +17,9 @@ class TokenObtainView(PodiumAPIView):
     # No session or token is needed (nor checked: CSRF would not apply to a password login).
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # Password guessing: a few tries a minute per client address (REST_FRAMEWORK's "auth" rate).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()

@@ -20,7 +20,12 @@ from podium.sharedtasks.selectors import visible_phases
 from podium.submissions.early_refusal import early_size_refusal
 from podium.submissions.models import Submission
 from podium.submissions.quotas import team_quota
-from podium.submissions.selectors import allowance, team_submissions, visible_submissions
+from podium.submissions.selectors import (
+    allowance,
+    submission_file_open,
+    team_submissions,
+    visible_submissions,
+)
 from podium.submissions.uploads import submission_create
 from podium.submissions.visible_scores import ScoreView
 from podium.teams.models import Team
@@ -230,11 +235,12 @@ class SubmissionFileView(PodiumAPIView):
     )
     def get(self, request, pk: int):
         submission = _visible_submission(request, pk)
-        if not submission.file or not submission.file.storage.exists(submission.file.name):
+        handle = submission_file_open(submission)
+        if handle is None:
             raise not_found(f"The file of submission {pk} is no longer stored.")
         suffix = Path(submission.file.name).suffix
         return FileResponse(
-            submission.file.storage.open(submission.file.name, "rb"),
+            handle,
             as_attachment=True,
             filename=f"submission-{submission.pk}{suffix}",
         )

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from podium.admin_scoping import ScopedModelAdmin
+from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.baselineruns.forms import BaselineRunForm
 from podium.baselineruns.models import BaselineRun
 from podium.baselineruns.services import BaselineRefused, baseline_start
@@ -15,7 +15,7 @@ class BaselineRunAdmin(ScopedModelAdmin):
     task_path = "subtask__task"
     form = BaselineRunForm
     list_display = ["id", "subtask", "method", "status", "progress_summary", "created_at"]
-    list_filter = ["status", "method", "subtask__task"]
+    list_filter = ["status", "method", ("subtask__task", OwnRowsOnly)]
     readonly_fields = [
         "status", "progress_summary", "dev_scores", "device", "submission_links",
         "created_by", "created_at", "started_at", "finished_at", "log",

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, F, FilteredRelation, Q, Value, When, Window
+from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -92,11 +92,19 @@ def _entrant_order(phase: Phase, subtask: Subtask) -> list:
     return [best, F("created_at").asc(), F("id").asc()]
 
 
+def _being_rescored() -> Q:
+    waiting = [Submission.Status.QUEUED, Submission.Status.RUNNING]
+    return Q(status__in=waiting) & Exists(Score.objects.filter(submission=OuterRef("pk")))
+
+
 def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
     """Each entrant's submission by the phase rule, in one query (dicts from values()).
 
     An entrant is a team, or a baseline method (`is_baseline`, grouped by `method_name`).
-    Only `scored` submissions take part: queued, running, failed or cancelled ones never appear.
+    Only scored submissions take part; a queued or running one only while it is being scored
+    again (it still holds the Score rows of its previous run, which stand until the new run
+    replaces them, so a rescore never drops a team from the board). New queued submissions,
+    failed and cancelled ones never appear.
     """
     entrant = [
         F("is_baseline"),
@@ -104,7 +112,8 @@ def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
         Case(When(is_baseline=True, then=F("method_name")), default=Value("")),
     ]
     return list(
-        Submission.objects.filter(phase=phase, subtask=subtask, status=Submission.Status.SCORED)
+        Submission.objects.filter(phase=phase, subtask=subtask)
+        .filter(Q(status=Submission.Status.SCORED) | _being_rescored())
         .annotate(
             selection_score=FilteredRelation(
                 "scores",

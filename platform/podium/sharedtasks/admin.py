@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html_join
 
-from podium.admin_scoping import ScopedModelAdmin
+from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
-from podium.permissions import is_organiser
+from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.forms import DatasetForm, SubtaskForm
 from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
 from podium.submissions.models import Submission
@@ -68,6 +69,12 @@ class SharedTaskAdmin(ScopedModelAdmin):
     def subtask_count(self, task):
         return task.subtasks.count()
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Co-organisers are chosen among organisers; a participant's name is none of their business.
+        if db_field.name == "organisers" and not request.user.is_superuser:
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=ORGANISERS_GROUP)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Whoever creates or edits a task keeps organising it: no organiser locks themselves out.
@@ -87,7 +94,7 @@ class DatasetInline(OrganiserInline, admin.StackedInline):
 class SubtaskAdmin(ScopedModelAdmin):
     form = SubtaskForm
     list_display = ["__str__", "title", "file_format", "primary_metric", "direction", "splits"]
-    list_filter = ["task"]
+    list_filter = [("task", OwnRowsOnly)]
     search_fields = ["title", "slug", "task__title"]
     inlines = [DatasetInline]
     fieldsets = [
@@ -126,7 +133,7 @@ class PhaseAdmin(ScopedModelAdmin):
         "leaderboard_mode",
         "revealed_at",
     ]
-    list_filter = ["task", "kind"]
+    list_filter = [("task", OwnRowsOnly), "kind"]
     fieldsets = PhaseInline.fieldsets
     actions = ["rescore", "reveal", "hide"]
 

@@ -14,7 +14,7 @@ from django.db import transaction
 
 import scorers
 from podium.sharedtasks.models import Dataset, Subtask
-from podium.sharedtasks.specs import subtask_scorer_spec
+from podium.sharedtasks.specs import PARTITION_FIELD, subtask_scorer_spec
 
 MAX_REPORTED_ERRORS = 20
 
@@ -29,13 +29,15 @@ def read_inputs(subtask: Subtask, split: str, path: Path) -> InputsSummary:
     """Check a JSONL inputs file: one object per line, each with a unique id.
 
     Train inputs may carry the labels (training data is public); where they do, labels are checked
-    against the subtask's label set like gold.
+    against the subtask's label set like gold. Dev and test inputs must not carry the value field
+    or a partition column: participants download them, so that would hand out the gold.
     """
     ids: list[str] = []
     seen: dict[str, int] = {}
     errors: list[str] = []
     labels = {str(label) for label in subtask.labels}
     check_labels = split == Dataset.Split.TRAIN and subtask.value_type == "label"
+    forbidden = set() if split == Dataset.Split.TRAIN else {subtask.value_field, PARTITION_FIELD}
     with open(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if len(errors) >= MAX_REPORTED_ERRORS:
@@ -61,6 +63,11 @@ def read_inputs(subtask: Subtask, split: str, path: Path) -> InputsSummary:
                 continue
             seen[row_id] = number
             ids.append(row_id)
+            if leaked := sorted(forbidden & row.keys()):
+                errors.append(
+                    f"line {number}: {split} inputs are public and must not hold "
+                    f"{', '.join(repr(k) for k in leaked)} (that belongs in the gold file)"
+                )
             if check_labels and subtask.value_field in row:
                 label = str(row[subtask.value_field])
                 if label not in labels:

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from podium.admin_scoping import ScopedModelAdmin
+from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.submissions.models import Score, Submission
 from podium.submissions.rescoring import submissions_rescore
 
@@ -32,7 +32,7 @@ class SubmissionAdmin(ScopedModelAdmin):
         "is_baseline",
         "created_at",
     ]
-    list_filter = ["status", "is_baseline", "phase__task", "phase"]
+    list_filter = ["status", "is_baseline", ("phase__task", OwnRowsOnly), ("phase", OwnRowsOnly)]
     search_fields = ["team__name", "method_name", "sha256"]
     readonly_fields = [
         "team",

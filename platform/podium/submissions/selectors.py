@@ -68,3 +68,11 @@ def allowance(viewer, phase: Phase) -> Allowance:
         )
     quota = team_quota(team=team, phase=phase)
     return Allowance(phase=phase, team=team, left_today=quota.left_today, resets_at=quota.resets_at)
+
+
+def submission_file_open(submission: Submission):
+    """The stored prediction file opened for reading, or None when it is no longer stored."""
+    field = submission.file
+    if not field or not field.storage.exists(field.name):
+        return None
+    return field.storage.open(field.name, "rb")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from podium.submissions.models import Submission
+from podium.submissions.scoring import SCORER_FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,22 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
 
     now = now or timezone.now()
     running_deadline = now - timedelta(seconds=settings.PODIUM_SCORING_TIMEOUT) - RUNNING_GRACE
-    revived = 0
-    for pk, started_at in Submission.objects.filter(
+    revived = given_up = 0
+    for pk, started_at, attempts in Submission.objects.filter(
         status=Status.RUNNING, started_at__lt=running_deadline
-    ).values_list("pk", "started_at"):
-        revived += Submission.objects.filter(
-            pk=pk, status=Status.RUNNING, started_at=started_at
-        ).update(status=Status.QUEUED, enqueued_at=None)
+    ).values_list("pk", "started_at", "attempts"):
+        same_run = Submission.objects.filter(pk=pk, status=Status.RUNNING, started_at=started_at)
+        if attempts >= settings.PODIUM_SCORING_MAX_ATTEMPTS:
+            # A file whose scoring kills its worker every time would otherwise loop forever.
+            given_up += same_run.update(
+                status=Status.FAILED,
+                finished_at=now,
+                error=SCORER_FAILED,
+                log=f"Gave up after {attempts} runs that never finished (worker died each time).",
+            )
+            logger.error("submission %s: %s runs never finished; marked failed", pk, attempts)
+            continue
+        revived += same_run.update(status=Status.QUEUED, enqueued_at=None)
         logger.warning(
             "submission %s: its run started at %s never finished; queued again", pk, started_at
         )
@@ -50,4 +60,4 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
         .values_list("pk", flat=True)
     )
     sent = sum(submission_enqueue(submission_id=pk) for pk in stale)
-    return {"revived": revived, "resent": sent}
+    return {"revived": revived, "given_up": given_up, "resent": sent}

@@ -5,7 +5,7 @@ import logging
 import uuid
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase, Subtask
@@ -123,17 +123,21 @@ def submission_create(
 
 
 def _save_and_enqueue(submission: Submission, *, check=None) -> Submission:
-    """Insert the row (after `check`, in the same transaction) and enqueue it once committed;
-    on any failure, delete the file that was stored for it."""
+    """Insert the row (after `check`, in the same transaction) and enqueue it once committed.
+
+    If the insert fails or is refused, the stored file is deleted. Enqueueing is registered only
+    after that, and robustly: a failure to enqueue must never reach the clean-up of a row that is
+    already committed (the sweeper sends what the broker did not get).
+    """
     try:
         with transaction.atomic():
             if check is not None:
                 check()
             submission.save()
-            transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise
+    transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk), robust=True)
     return submission
 
 
@@ -192,5 +196,10 @@ def submission_enqueue(*, submission_id: int) -> bool:
             exc_info=True,
         )
         return False
-    Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
+    try:
+        Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
+    except DatabaseError:
+        # The job is on its way; without the mark the sweeper sends it once more, which the
+        # claim makes harmless.
+        logger.warning("submission %s: could not record the enqueue time", submission_id)
     return True

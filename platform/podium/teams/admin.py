@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from podium.admin_scoping import ScopedModelAdmin
+from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.teams.models import Membership, Registration, Team
 from podium.teams.services import registrations_decide
 
@@ -24,10 +24,17 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(ScopedModelAdmin):
     list_display = ["team", "task", "status", "created_at", "decided_at", "decided_by"]
-    list_filter = ["status", "task"]
+    list_filter = ["status", ("task", OwnRowsOnly)]
     search_fields = ["team__name"]
     readonly_fields = ["created_at", "decided_at", "decided_by"]
     actions = ["approve", "reject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once a team has asked, only the approve/reject actions change a registration: they
+        # record who decided and when, and the team and task are the team's own choice.
+        if obj is not None:
+            return ["team", "task", "status", *self.readonly_fields]
+        return self.readonly_fields
 
     def has_add_permission(self, request, obj=None):
         # Teams register themselves; organisers decide.

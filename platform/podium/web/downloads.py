@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from podium.sharedtasks.models import Dataset, Subtask
+from podium.sharedtasks.specs import PARTITION_FIELD
 
 CANARY_KEY = "canary"
 
@@ -40,5 +41,9 @@ def inputs_stream(dataset: Dataset, *, canary: str) -> Iterator[bytes]:
             if not line.strip():
                 continue
             row = json.loads(line)
+            if dataset.split != Dataset.Split.TRAIN:
+                # Import refuses such files; this keeps a hand-edited store from leaking either.
+                row.pop(dataset.subtask.value_field, None)
+                row.pop(PARTITION_FIELD, None)
             row[CANARY_KEY] = canary
             yield (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")

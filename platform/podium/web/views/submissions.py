@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from podium.sharedtasks.models import Phase
 from podium.submissions.final import submission_mark_final
 from podium.submissions.models import Submission
-from podium.submissions.selectors import allowance, team_submissions
+from podium.submissions.selectors import allowance, submission_file_open, team_submissions
 from podium.submissions.uploads import SubmissionRefused
 from podium.submissions.visible_scores import ScoreView
 
@@ -75,8 +75,11 @@ def _own(request: HttpRequest, task, pk: int) -> Submission:
 @require_GET
 def submission_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     submission = _own(request, task_or_404(request, slug), pk)
+    handle = submission_file_open(submission)
+    if handle is None:
+        raise Http404("The file of this submission is no longer stored.")
     name = submission.original_name or f"submission-{submission.pk}"
-    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required
