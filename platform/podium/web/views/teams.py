@@ -49,34 +49,45 @@ def team(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+def _form_act(request: HttpRequest, form, *, key: str, field: str, action, success) -> HttpResponse:
+    """A valid form runs action(cleaned_data); a TeamError goes on `field` and the page is shown
+    again (400) with the form under `key`; else success(result) is flashed and we redirect to it.
+    """
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except TeamError as refused:
+            form.add_error(field, refused.message)
+        else:
+            messages.success(request, success(result))
+            return redirect("web:team")
+    return _page(request, status=400, **{key: form})
+
+
 @login_required
 @require_POST
 def team_create_view(request: HttpRequest) -> HttpResponse:
-    form = TeamCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            created = team_create(name=form.cleaned_data["name"], captain=request.user)
-        except TeamError as refused:
-            form.add_error("name", refused.message)
-        else:
-            messages.success(request, f"Team {created.name} created. You are its captain.")
-            return redirect("web:team")
-    return _page(request, status=400, create_form=form)
+    return _form_act(
+        request,
+        TeamCreateForm(request.POST),
+        key="create_form",
+        field="name",
+        action=lambda data: team_create(name=data["name"], captain=request.user),
+        success=lambda created: f"Team {created.name} created. You are its captain.",
+    )
 
 
 @login_required
 @require_POST
 def team_join_view(request: HttpRequest) -> HttpResponse:
-    form = TeamJoinForm(request.POST)
-    if form.is_valid():
-        try:
-            joined = team_join(code=form.cleaned_data["code"], user=request.user)
-        except TeamError as refused:
-            form.add_error("code", refused.message)
-        else:
-            messages.success(request, f"You joined {joined.name}.")
-            return redirect("web:team")
-    return _page(request, status=400, join_form=form)
+    return _form_act(
+        request,
+        TeamJoinForm(request.POST),
+        key="join_form",
+        field="code",
+        action=lambda data: team_join(code=data["code"], user=request.user),
+        success=lambda joined: f"You joined {joined.name}.",
+    )
 
 
 @login_required
