@@ -192,23 +192,10 @@ def participant_token(phase: Phase) -> str:
 def api_read(client: Client, url: str, token: str, runs: int) -> dict:
     """Timings (ms) of `runs` warm GETs, the query count of one, and the answer."""
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
-    response = client.get(url, **headers)  # warm-up
+    response = client.get(url, **headers)
     if response.status_code != 200:
         raise RuntimeError(f"{url}: {response.status_code} {response.content[:300]!r}")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append((time.perf_counter() - start) * 1000)
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        client.get(url, **headers)
+    times, count = measure(lambda: client.get(url, **headers), runs)
     return {
         "median": statistics.median(times),
         "p95": percentile(times, 0.95),
@@ -219,8 +206,8 @@ def api_read(client: Client, url: str, token: str, runs: int) -> dict:
     }
 
 
-def timed(fn, runs: int) -> tuple[float, int]:
-    """Median wall time in ms over `runs` warm runs, and the query count of one run."""
+def measure(fn, runs: int) -> tuple[list[float], int]:
+    """Wall times in ms of `runs` warm runs (after one warm-up), and the query count of one run."""
     fn()  # warm-up: caches, SQLite pages, Python imports
     times = []
     for _ in range(runs):
@@ -237,6 +224,12 @@ def timed(fn, runs: int) -> tuple[float, int]:
     # An execute wrapper counts without DEBUG's query log, which stops at 9,000 entries.
     with connection.execute_wrapper(counter):
         fn()
+    return times, count
+
+
+def timed(fn, runs: int) -> tuple[float, int]:
+    """Median wall time in ms over `runs` warm runs, and the query count of one run."""
+    times, count = measure(fn, runs)
     return statistics.median(times), count
 
 

@@ -155,16 +155,9 @@ def test_fast_path_agrees_with_thorough_path(
     pred.write_text(text, encoding="utf-8")
     spec = load_spec(SPECS[fmt])
     gold = _gold(tmp_path)
-    with mock.patch.object(fastpath, "MIN_BYTES", 0):
-        fast = fastpath.try_dataset(spec, gold, pred)
-    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
-        try:
-            slow = load_dataset(spec, gold, pred)
-        except scorers.SubmissionError:
-            slow = None
+    fast, slow = _fast_and_thorough(spec, gold, pred)
     if fast is None:
         return
-    assert slow is not None, "the fast path accepted a file the thorough path refuses"
     assert fast.labels == slow.labels
     np.testing.assert_array_equal(fast.y_true, slow.y_true)
     np.testing.assert_array_equal(fast.y_pred, slow.y_pred)
@@ -274,16 +267,9 @@ def test_numeric_fast_path_agrees_with_thorough_path(
             **({"range": [-3, 10]} if bounded else {}),
         }
     )
-    with mock.patch.object(fastpath, "MIN_BYTES", 0):
-        fast = fastpath.try_dataset(spec, gold, pred)
-    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
-        try:
-            slow = load_dataset(spec, gold, pred)
-        except scorers.SubmissionError:
-            slow = None
+    fast, slow = _fast_and_thorough(spec, gold, pred)
     if fast is None:
         return
-    assert slow is not None, "the fast path accepted a file the thorough path refuses"
     assert fast.kind == slow.kind == "number"
     np.testing.assert_array_equal(fast.y_true.view(np.int64), slow.y_true.view(np.int64))
     np.testing.assert_array_equal(fast.y_pred.view(np.int64), slow.y_pred.view(np.int64))
@@ -311,3 +297,18 @@ def test_numeric_fast_path_takes_regular_files(tmp_path: Path):
         assert fast is not None, fmt
         np.testing.assert_array_equal(fast.y_true, truth)
         np.testing.assert_array_equal(fast.y_pred, pred)
+
+
+def _fast_and_thorough(spec, gold, pred):
+    """(fast-path dataset or None, thorough-path dataset); the thorough path must accept
+    whatever the fast path accepts."""
+    with mock.patch.object(fastpath, "MIN_BYTES", 0):
+        fast = fastpath.try_dataset(spec, gold, pred)
+    with mock.patch.object(fastpath, "try_dataset", lambda *a: None):
+        try:
+            slow = load_dataset(spec, gold, pred)
+        except scorers.SubmissionError:
+            slow = None
+    if fast is not None:
+        assert slow is not None, "the fast path accepted a file the thorough path refuses"
+    return fast, slow
