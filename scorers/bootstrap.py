@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from scorers.breakdown import compute
+from scorers.compute import compute
 from scorers.spec import Bootstrap, Spec
 from scorers.view import Dataset, View
 

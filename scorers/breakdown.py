@@ -12,18 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from scorers import metrics
+from scorers.bootstrap import bootstrap_ci
+from scorers.compute import compute
 from scorers.spec import Spec
 from scorers.view import Dataset, View
 
 PARTITIONS = ("public", "private")
-
-
-def compute(spec: Spec, view: View) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for m in spec.metrics:
-        out.update(metrics.get(m.name).fn(view, m.params, m.key))
-    return out
 
 
 def _partition_codes(spec: Spec, ds: Dataset) -> tuple[np.ndarray | None, list[str]]:
@@ -98,8 +92,6 @@ def score_dataset(spec: Spec, ds: Dataset, with_ci: bool = True) -> dict[str, An
                     view.cache["confusion"] = confs[c]
                 out[group] = compute(spec, view)
     if with_ci and spec.bootstrap:
-        from scorers.bootstrap import bootstrap_ci
-
         for name, root in roots.items():
             result[name]["ci"] = bootstrap_ci(spec, ds, root.idx, spec.bootstrap)
     return result

@@ -41,7 +41,7 @@ def no_broker(monkeypatch):
     """Scoring jobs are recorded instead of sent; the list holds the submission ids."""
     sent: list[int] = []
     monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue",
+        "podium.submissions.enqueue.submission_enqueue",
         lambda *, submission_id: sent.append(submission_id) or True,
     )
     return sent

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 def no_queues(monkeypatch):
     sent = {"scoring": [], "gpu": []}
     monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue",
+        "podium.submissions.enqueue.submission_enqueue",
         lambda *, submission_id: sent["scoring"].append(submission_id) or True,
     )
     monkeypatch.setattr(
-        "podium.baselineruns.tasks.run_baseline.delay", lambda run_id: sent["gpu"].append(run_id)
+        "podium.baselineruns.enqueue.baseline_enqueue", lambda *, run_id: sent["gpu"].append(run_id)
     )
     return sent
 

@@ -120,7 +120,7 @@ def scoring_in_threads(monkeypatch):
         thread.start()
         return True
 
-    monkeypatch.setattr("podium.submissions.uploads.submission_enqueue", enqueue)
+    monkeypatch.setattr("podium.submissions.enqueue.submission_enqueue", enqueue)
     yield threads
     for thread in threads:
         thread.join(timeout=60)

@@ -54,7 +54,7 @@ def status_of(pk):
 
 def test_twenty_simultaneous_uploads_against_a_limit_of_five(cast, monkeypatch):
     monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue", lambda *, submission_id: True
+        "podium.submissions.enqueue.submission_enqueue", lambda *, submission_id: True
     )
     cast.dev.max_per_day, cast.dev.max_concurrent, cast.dev.max_total = 5, None, None
     cast.dev.save()
@@ -88,7 +88,7 @@ def test_twenty_simultaneous_uploads_against_a_limit_of_five(cast, monkeypatch):
 
 def test_a_job_delivered_twice_scores_once(cast, workers, monkeypatch):
     monkeypatch.setattr(
-        "podium.submissions.uploads.submission_enqueue", lambda *, submission_id: True
+        "podium.submissions.enqueue.submission_enqueue", lambda *, submission_id: True
     )
     submission = submission_create(
         user=cast.participant, phase=cast.dev, subtask=cast.subtask, upload=upload()

@@ -158,7 +158,7 @@ def test_a_failure_after_the_commit_never_deletes_the_accepted_file(cast, monkey
     def broker_then_database_fails(*, submission_id):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("podium.submissions.uploads.submission_enqueue", broker_then_database_fails)
+    monkeypatch.setattr("podium.submissions.enqueue.submission_enqueue", broker_then_database_fails)
     submission = submit(cast)  # the on-commit callback runs when the insert commits, and fails
     submission.refresh_from_db()
     assert submission.status == "queued"
@@ -168,14 +168,14 @@ def test_a_failure_after_the_commit_never_deletes_the_accepted_file(cast, monkey
 def test_enqueueing_survives_a_database_error_after_the_broker_took_the_job(cast, monkeypatch):
     from django.db import OperationalError
 
-    from podium.submissions import uploads
+    from podium.submissions import enqueue
 
     submission = submit(cast)
-    monkeypatch.setattr("podium.submissions.tasks.score_submission.apply_async", lambda **kw: None)
+    monkeypatch.setattr("podium.celery.app.send_task", lambda *args, **kw: None)
 
     class Failing:
         def filter(self, **kwargs):
             raise OperationalError("database is locked")
 
-    monkeypatch.setattr(uploads.Submission, "objects", Failing())
-    assert uploads.submission_enqueue(submission_id=submission.pk) is True
+    monkeypatch.setattr(enqueue.Submission, "objects", Failing())
+    assert enqueue.submission_enqueue(submission_id=submission.pk) is True

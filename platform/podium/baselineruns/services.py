@@ -21,10 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from baselines.registry import METHODS
+from podium.baselineruns import enqueue as baseline_jobs
 from podium.baselineruns.models import BaselineRun
 from podium.sharedtasks.models import Dataset, Phase, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Submission
+from podium.submissions.uploads import submission_store_baseline
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +43,6 @@ def baseline_start(
     *, subtask: Subtask, method: str, by, params=None, seed: int = 0, enqueue: bool = True
 ) -> BaselineRun:
     """Record a run and send it to the `gpu` queue once committed (unless the caller runs it)."""
-    from podium.baselineruns.tasks import run_baseline
-
     if method not in METHODS:
         raise BaselineRefused(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     missing = {"train", "dev", "test"} - set(subtask.datasets.values_list("split", flat=True))
@@ -52,7 +52,7 @@ def baseline_start(
         subtask=subtask, method=method, params=params or {}, seed=seed, created_by=by
     )
     if enqueue:
-        transaction.on_commit(lambda: run_baseline.delay(run.pk))
+        transaction.on_commit(lambda: baseline_jobs.baseline_enqueue(run_id=run.pk))
     return run
 
 
@@ -121,8 +121,6 @@ def _follow(run: BaselineRun, process: subprocess.Popen, log: list[str]) -> None
 
 def baseline_submit(*, run: BaselineRun, phase: Phase, path: Path) -> Submission:
     """A baseline's predictions as a submission: no team, no quota, scored like any other."""
-    from podium.submissions.uploads import submission_store_baseline
-
     content = path.read_bytes()
     return submission_store_baseline(
         user=run.created_by,

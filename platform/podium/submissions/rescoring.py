@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from podium.submissions import enqueue
 from podium.submissions.models import Submission
 
 Status = Submission.Status
@@ -14,8 +15,6 @@ def submissions_rescore(*, submissions) -> int:
     stay until the new run replaces them in one transaction, so no reader ever sees a
     half-written set; queued and running submissions are left alone (they are about to be scored).
     """
-    from podium.submissions.uploads import submission_enqueue
-
     ids = list(
         submissions.filter(status__in=[Status.SCORED, Status.FAILED]).values_list("pk", flat=True)
     )
@@ -25,5 +24,5 @@ def submissions_rescore(*, submissions) -> int:
         ).update(
             status=Status.QUEUED, enqueued_at=None, error="", started_at=None, finished_at=None
         )
-        transaction.on_commit(lambda: [submission_enqueue(submission_id=pk) for pk in ids])
+        transaction.on_commit(lambda: [enqueue.submission_enqueue(submission_id=pk) for pk in ids])
     return count

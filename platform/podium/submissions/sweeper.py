@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from podium.submissions import enqueue
 from podium.submissions.models import Submission
 from podium.submissions.scoring import SCORER_FAILED
 
@@ -30,8 +31,6 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
     Returning a run to the queue is a conditional UPDATE on (status, started_at): if the run
     finishes at that very moment, one of the two updates finds nothing to change.
     """
-    from podium.submissions.uploads import submission_enqueue
-
     now = now or timezone.now()
     running_deadline = now - timedelta(seconds=settings.PODIUM_SCORING_TIMEOUT) - RUNNING_GRACE
     revived = given_up = 0
@@ -59,5 +58,5 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - RESEND_AFTER))
         .values_list("pk", flat=True)
     )
-    sent = sum(submission_enqueue(submission_id=pk) for pk in stale)
+    sent = sum(enqueue.submission_enqueue(submission_id=pk) for pk in stale)
     return {"revived": revived, "given_up": given_up, "resent": sent}

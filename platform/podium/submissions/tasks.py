@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from podium.submissions.enqueue import SCORE_JOB, SWEEP_JOB
 from podium.submissions.scoring import submission_score
 from podium.submissions.sweeper import submissions_sweep
 
@@ -13,6 +14,7 @@ from podium.submissions.sweeper import submissions_sweep
 # would otherwise fail the job before its claim and leave the submission to the sweeper's slow
 # path; retrying is safe for the same reason.
 @shared_task(
+    name=SCORE_JOB,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
@@ -26,6 +28,6 @@ def score_submission(submission_id: int) -> None:
     submission_score(submission_id=submission_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=SWEEP_JOB, ignore_result=True)
 def sweep_submissions() -> None:
     submissions_sweep()

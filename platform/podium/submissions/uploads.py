@@ -5,10 +5,11 @@ import logging
 import uuid
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase, Subtask
+from podium.submissions import enqueue
 from podium.submissions.models import Submission, TeamPhaseQuota
 from podium.submissions.quotas import team_quota
 from podium.teams.models import Registration, Team
@@ -137,7 +138,9 @@ def _save_and_enqueue(submission: Submission, *, check=None) -> Submission:
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise
-    transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk), robust=True)
+    transaction.on_commit(
+        lambda: enqueue.submission_enqueue(submission_id=submission.pk), robust=True
+    )
     return submission
 
 
@@ -177,29 +180,3 @@ def submission_store_baseline(
         method_name=method_name, description=description,
     )  # fmt: skip
     return _save_and_enqueue(submission)
-
-
-def submission_enqueue(*, submission_id: int) -> bool:
-    """Send the scoring job; if the broker is down the submission stays queued for the sweeper."""
-    from podium.submissions.tasks import score_submission
-
-    try:
-        score_submission.apply_async(
-            args=[submission_id],
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
-    except Exception:
-        logger.warning(
-            "broker unavailable; submission %s stays queued for the sweeper",
-            submission_id,
-            exc_info=True,
-        )
-        return False
-    try:
-        Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
-    except DatabaseError:
-        # The job is on its way; without the mark the sweeper sends it once more, which the
-        # claim makes harmless.
-        logger.warning("submission %s: could not record the enqueue time", submission_id)
-    return True
