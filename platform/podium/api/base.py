@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
+from podium.api.errors import refusal_status
 from podium.submissions.uploads import SubmissionRefused
 
 
@@ -23,7 +24,7 @@ class ApiError(exceptions.APIException):
 
 
 def refused(exc: SubmissionRefused) -> ApiError:
-    return ApiError(exc.message, code=exc.code, status_code=exc.status)
+    return ApiError(exc.message, code=exc.code, status_code=refusal_status(exc))
 
 
 def not_found(message: str) -> ApiError:

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from podium.leaderboards.visible_scores import ScoreView
 from podium.sharedtasks.selectors import visible_phases
 from podium.submissions.early_refusal import early_size_refusal
 from podium.submissions.models import Submission
@@ -27,7 +28,6 @@ from podium.submissions.selectors import (
     visible_submissions,
 )
 from podium.submissions.uploads import submission_create
-from podium.submissions.visible_scores import ScoreView
 from podium.teams.models import Team
 
 from .base import ApiError, PodiumAPIView, not_found, refused

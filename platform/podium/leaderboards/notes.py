@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from podium.sharedtasks.models import Phase
+from podium.sharedtasks.selectors import format_when
 
-from .visibility import ALL, PRIVATE, format_when, private_revealed
+from .visibility import ALL, PRIVATE, private_revealed
 
 _RULES = {
     Phase.Selection.BEST: "its best {by} submission",

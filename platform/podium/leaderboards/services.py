@@ -10,8 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
+from podium.sharedtasks.selectors import format_when
 
-from .visibility import LeaderboardError, format_when, is_task_organiser
+from .visibility import LeaderboardError, is_task_organiser
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,13 @@ Every reader of scores (pages, API, exports) goes through `leaderboard()`, which
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
 from podium.permissions import organises
 from podium.sharedtasks.models import Dataset, Phase, SharedTask
+from podium.sharedtasks.selectors import format_when
 from podium.submissions.models import Score
 
 ALL = Score.Partition.ALL
@@ -31,10 +32,6 @@ class LeaderboardNotVisible(LeaderboardError):
 
 class PartitionNotAvailable(LeaderboardError, ValueError):
     """The phase stores no scores under the requested partition. API: 400."""
-
-
-def format_when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def is_partitioned(phase: Phase) -> bool:

@@ -1,14 +1,11 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.html import format_html_join
 
 from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
-from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.forms import DatasetForm, SubtaskForm
 from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
-from podium.submissions.models import Submission
-from podium.submissions.rescoring import submissions_rescore
 
 
 class OrganiserInline:
@@ -121,7 +118,8 @@ class SubtaskAdmin(ScopedModelAdmin):
 
 @admin.register(Phase)
 class PhaseAdmin(ScopedModelAdmin):
-    """Phases are edited inline on their task; this list carries the phase-wide actions."""
+    """Phases are edited inline on their task; this list carries the phase-wide actions, which
+    `leaderboards/admin.py` adds (they call services of apps above this one)."""
 
     list_display = [
         "__str__",
@@ -135,28 +133,6 @@ class PhaseAdmin(ScopedModelAdmin):
     ]
     list_filter = [("task", OwnRowsOnly), "kind"]
     fieldsets = PhaseInline.fieldsets
-    actions = ["rescore", "reveal", "hide"]
 
     def get_fieldsets(self, request, obj=None):
         return [(None, {"fields": ["task"]}), *self.fieldsets]
-
-    @admin.action(description="Score every submission of the selected phases again")
-    def rescore(self, request, queryset):
-        count = submissions_rescore(submissions=Submission.objects.filter(phase__in=queryset))
-        self.message_user(
-            request, f"{count} submission(s) queued for scoring again.", messages.SUCCESS
-        )
-
-    @admin.action(description="Reveal the private ranking of the selected phases")
-    def reveal(self, request, queryset):
-        for phase in queryset:
-            phase_reveal(phase=phase, by=request.user)
-        self.message_user(request, f"{queryset.count()} phase(s) revealed.", messages.SUCCESS)
-
-    @admin.action(description="Hide the private ranking of the selected phases again")
-    def hide(self, request, queryset):
-        for phase in queryset:
-            try:
-                phase_hide(phase=phase, by=request.user)
-            except RevealError as exc:
-                self.message_user(request, f"{phase}: {exc}", messages.ERROR)

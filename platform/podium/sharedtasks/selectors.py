@@ -6,15 +6,13 @@ draft task exists.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from podium.leaderboards.visibility import format_when
 from podium.permissions import organises
 from podium.sharedtasks.models import Dataset, Phase, SharedTask
-from podium.teams.models import Registration, Team
 
 
 def visible_tasks(viewer) -> QuerySet[SharedTask]:
@@ -37,17 +35,6 @@ def is_organiser_of(viewer, task: SharedTask) -> bool:
     return bool(viewer and viewer.is_authenticated and viewer.is_active and organises(viewer, task))
 
 
-def approved_teams(viewer, task: SharedTask) -> QuerySet[Team]:
-    """The viewer's teams whose registration for `task` is approved."""
-    if viewer is None or not viewer.is_authenticated:
-        return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=viewer,
-        registrations__task=task,
-        registrations__status=Registration.Status.APPROVED,
-    ).distinct()
-
-
 def split_available_from(task: SharedTask, split: str) -> datetime | None:
     """When participants may download a split's inputs: None means now.
 
@@ -65,16 +52,5 @@ def split_available_from(task: SharedTask, split: str) -> datetime | None:
     return start
 
 
-def download_refusal(viewer, task: SharedTask, split: str) -> str | None:
-    """Why the viewer may not download the split's inputs, or None when they may."""
-    if is_organiser_of(viewer, task):
-        return None
-    if not approved_teams(viewer, task).exists():
-        return (
-            "Only members of a team with an approved registration for this task "
-            "may download its data."
-        )
-    opens = split_available_from(task, split)
-    if opens is not None:
-        return f"The {split} inputs are released on {format_when(opens)}."
-    return None
+def format_when(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

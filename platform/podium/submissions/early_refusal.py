@@ -43,5 +43,4 @@ def early_size_refusal(request: HttpRequest) -> SubmissionRefused | None:
         f"The upload is {length / MB:.1f} MB; no phase of this site accepts files over "
         f"{largest} MB.",
         code="too_large",
-        status=413,
     )

@@ -30,7 +30,6 @@ def submission_mark_final(*, submission: Submission, by, now: datetime | None = 
         raise SubmissionRefused(
             "Only the team's members may choose its final submission.",
             code="not_member",
-            status=403,
         )
     if phase.selection != Phase.Selection.CHOSEN:
         raise SubmissionRefused(
@@ -42,7 +41,6 @@ def submission_mark_final(*, submission: Submission, by, now: datetime | None = 
         raise SubmissionRefused(
             f"The phase {phase.name!r} is closed: its final submissions are fixed.",
             code="phase_closed",
-            status=403,
         )
     if submission.status in (Submission.Status.FAILED, Submission.Status.CANCELLED):
         raise SubmissionRefused(

@@ -21,13 +21,16 @@ MAX_DESCRIPTION = 2000
 
 
 class SubmissionRefused(Exception):
-    """An upload that cannot be accepted; the message is for the participant."""
+    """An upload (or a choice of final submission) that cannot be accepted.
 
-    def __init__(self, message: str, *, code: str = "refused", status: int = 400):
+    The message is for the participant; the code says why, for programs. Which HTTP status a
+    code answers is the API's business (`podium.api.errors`), not the service's.
+    """
+
+    def __init__(self, message: str, *, code: str = "refused"):
         super().__init__(message)
         self.message = message
         self.code = code
-        self.status = status
 
 
 def submitting_team(*, user, phase: Phase, team: Team | None = None) -> Team:
@@ -44,7 +47,6 @@ def submitting_team(*, user, phase: Phase, team: Team | None = None) -> Team:
         raise SubmissionRefused(
             "You are not in a team with an approved registration for this task.",
             code="not_registered",
-            status=403,
         )
     if len(found) > 1:
         raise SubmissionRefused(
@@ -62,7 +64,6 @@ def _check_file(phase: Phase, upload: UploadedFile) -> str:
             f"The file is {upload.size / 1048576:.1f} MB; this phase accepts at most "
             f"{phase.max_file_mb} MB.",
             code="too_large",
-            status=413,
         )
     if not upload.size:
         raise SubmissionRefused("The file is empty.", code="empty_file")
@@ -98,9 +99,7 @@ def submission_create(
         )
     if not phase.is_open(now):
         when = "has not started yet" if now < phase.start else "has ended"
-        raise SubmissionRefused(
-            f"The phase {phase.name!r} {when}.", code="phase_closed", status=403
-        )
+        raise SubmissionRefused(f"The phase {phase.name!r} {when}.", code="phase_closed")
     if len(method_name) > MAX_METHOD_NAME or len(description) > MAX_DESCRIPTION:
         raise SubmissionRefused(
             f"The method name may have {MAX_METHOD_NAME} characters and the description "
@@ -118,7 +117,7 @@ def submission_create(
         TeamPhaseQuota.objects.select_for_update().get(team=team, phase=phase)
         refusal = team_quota(team=team, phase=phase, now=now).refusal()
         if refusal:
-            raise SubmissionRefused(refusal, code="limit_reached", status=429)
+            raise SubmissionRefused(refusal, code="limit_reached")
 
     return _save_and_enqueue(submission, check=within_limits)
 

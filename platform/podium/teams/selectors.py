@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
+from podium.sharedtasks.models import SharedTask
+from podium.sharedtasks.selectors import format_when, is_organiser_of, split_available_from
 from podium.teams.models import Membership, Registration, Team
 
 
@@ -43,3 +45,29 @@ def task_registration(user, task) -> Registration | None:
         .order_by("pk")
         .first()
     )
+
+
+def approved_teams(viewer, task: SharedTask) -> QuerySet[Team]:
+    """The viewer's teams whose registration for `task` is approved."""
+    if viewer is None or not viewer.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(
+        memberships__user=viewer,
+        registrations__task=task,
+        registrations__status=Registration.Status.APPROVED,
+    ).distinct()
+
+
+def download_refusal(viewer, task: SharedTask, split: str) -> str | None:
+    """Why the viewer may not download the split's inputs, or None when they may."""
+    if is_organiser_of(viewer, task):
+        return None
+    if not approved_teams(viewer, task).exists():
+        return (
+            "Only members of a team with an approved registration for this task "
+            "may download its data."
+        )
+    opens = split_available_from(task, split)
+    if opens is not None:
+        return f"The {split} inputs are released on {format_when(opens)}."
+    return None

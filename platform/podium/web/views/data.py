@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from podium.sharedtasks.selectors import download_refusal, visible_tasks
+from podium.sharedtasks.selectors import visible_tasks
+from podium.teams.selectors import download_refusal
 from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
 
 

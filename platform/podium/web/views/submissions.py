@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from podium.leaderboards.visible_scores import ScoreView
 from podium.sharedtasks.models import Phase
 from podium.submissions.final import submission_mark_final
 from podium.submissions.models import Submission
 from podium.submissions.selectors import allowance, submission_file_open, team_submissions
 from podium.submissions.uploads import SubmissionRefused
-from podium.submissions.visible_scores import ScoreView
 
 from .common import task_or_404
 

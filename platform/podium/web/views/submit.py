@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from podium.api.errors import refusal_status
 from podium.submissions.early_refusal import early_size_refusal
 from podium.submissions.selectors import allowance
 from podium.submissions.uploads import SubmissionRefused, submission_create
@@ -41,7 +42,11 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
             task = task_or_404(request, slug)
             # Not a bound form: reading the posted fields would parse the body after all.
             return _render(
-                request, task, SubmitForm(task=task), status=refused.status, error=refused.message
+                request,
+                task,
+                SubmitForm(task=task),
+                status=refusal_status(refused),
+                error=refused.message,
             )
     return _submit(request, slug)
 
@@ -65,7 +70,7 @@ def _submit(request: HttpRequest, slug: str) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
     except SubmissionRefused as refused:
-        return _render(request, task, form, status=refused.status, error=refused.message)
+        return _render(request, task, form, status=refusal_status(refused), error=refused.message)
     messages.success(request, f"Submission #{submission.pk} received; it is queued for scoring.")
     target = reverse("web:submissions", args=[task.slug])
     if request.headers.get(SCRIPT_HEADER) == "1":
