@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
 app = Celery("podium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def sweep_at_worker_start(sender, **kwargs) -> None:
+    """A worker that (re)starts asks for a sweep at once, so the runs of the worker it replaces
+    are queued again without waiting for beat's next round."""
+    app.send_task("podium.submissions.tasks.sweep_submissions")
+    app.send_task("podium.baselines.sweep")

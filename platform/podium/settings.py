@@ -219,7 +219,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "sweep-submissions": {
         "task": "podium.submissions.tasks.sweep_submissions",
-        "schedule": envint("PODIUM_SWEEP_SECONDS", 30, minimum=1),
+        "schedule": envint("PODIUM_SWEEP_SECONDS", 15, minimum=1),
     },
     "reveal-due-phases": {
         "task": "leaderboards.reveal_due_phases",

@@ -186,7 +186,7 @@ def test_a_job_that_cannot_reach_the_database_is_retried(monkeypatch):
 
     calls = []
 
-    def flaky(*, submission_id):
+    def flaky(*, submission_id, **options):
         calls.append(submission_id)
         if len(calls) == 1:
             raise OperationalError("too many clients already")

@@ -99,14 +99,6 @@ def test_failed_submissions_do_not_count_unless_the_phase_says_so(cast):
     assert team_quota(team=cast.team, phase=cast.dev).left_today == 0
 
 
-def test_cancelled_submissions_never_count(cast):
-    cast.dev.count_failed = True
-    cast.dev.save()
-    for _ in range(5):
-        submit_finished(cast, status="cancelled")
-    assert team_quota(team=cast.team, phase=cast.dev).left_today == 5
-
-
 def test_the_concurrent_limit_counts_queued_and_running(cast):
     first, second = submit(cast), submit(cast)
     error = refusal(lambda: submit(cast))

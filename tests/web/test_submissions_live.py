@@ -109,6 +109,6 @@ def test_final_is_fixed_once_the_phase_ends_and_failed_ones_cannot_count(cast, c
             submission=submission, by=cast.participant, now=chosen_phase.end + timedelta(1)
         )
     Submission.objects.filter(pk=submission.pk).update(status="failed")
-    with pytest.raises(SubmissionRefused, match="failed or cancelled"):
+    with pytest.raises(SubmissionRefused, match="A failed submission"):
         submission_mark_final(submission=submission, by=cast.participant)
     assert not Submission.objects.filter(is_final=True).exists()

@@ -104,7 +104,7 @@ def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
     Only scored submissions take part; a queued or running one only while it is being scored
     again (it still holds the Score rows of its previous run, which stand until the new run
     replaces them, so a rescore never drops a team from the board). New queued submissions,
-    failed and cancelled ones never appear.
+    failed ones never appear.
     """
     entrant = [
         F("is_baseline"),

@@ -19,7 +19,7 @@ def submission_mark_final(*, submission: Submission, by, now: datetime | None = 
 
     Allowed for the team's members while the phase is open and its rule is `chosen`. The previous
     final submission is unmarked in the same transaction (the database holds one final per team,
-    phase and subtask, so it is unmarked first). A failed or cancelled submission cannot count.
+    phase and subtask, so it is unmarked first). A failed submission cannot count.
     """
     submission = (
         Submission.objects.select_for_update().select_related("phase").get(pk=submission.pk)
@@ -42,10 +42,8 @@ def submission_mark_final(*, submission: Submission, by, now: datetime | None = 
             f"The phase {phase.name!r} is closed: its final submissions are fixed.",
             code="phase_closed",
         )
-    if submission.status in (Submission.Status.FAILED, Submission.Status.CANCELLED):
-        raise SubmissionRefused(
-            "A failed or cancelled submission cannot be the final one.", code="not_scorable"
-        )
+    if submission.status == Submission.Status.FAILED:
+        raise SubmissionRefused("A failed submission cannot be the final one.", code="not_scorable")
     Submission.objects.filter(
         team_id=submission.team_id, phase=phase, subtask_id=submission.subtask_id, is_final=True
     ).exclude(pk=submission.pk).update(is_final=False)

@@ -17,11 +17,22 @@ def submission_upload_to(submission: "Submission", filename: str) -> str:
 
 class SubmissionQuerySet(models.QuerySet):
     def scored(self):
+        """Scored: the only submissions whose Score rows rank or may be chosen to count.
+
+        A failed submission may still hold stray Score rows (from an earlier run before a
+        rescore): readers of scores go through this, never through Score alone.
+        """
         return self.filter(status=Submission.Status.SCORED)
 
     def active(self):
-        """Queued or running: what the concurrent limit counts."""
-        return self.filter(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
+        """Queued or running: what the concurrent limit counts, and what pages poll for."""
+        return self.filter(status__in=Submission.ACTIVE_STATUSES)
+
+    def running(self):
+        return self.filter(status=Submission.Status.RUNNING)
+
+    def queued(self):
+        return self.filter(status=Submission.Status.QUEUED)
 
 
 class Submission(models.Model):
@@ -30,7 +41,8 @@ class Submission(models.Model):
         RUNNING = "running", "Running"
         SCORED = "scored", "Scored"
         FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
     team = models.ForeignKey(
         "teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="submissions"
@@ -65,6 +77,9 @@ class Submission(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the run (its worker beats it)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()

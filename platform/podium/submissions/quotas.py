@@ -48,8 +48,8 @@ class Quota:
 
 
 def counted_statuses(phase: Phase) -> list[str]:
-    """Statuses that use up a limit: cancelled never do; failed only if the phase says so."""
-    statuses = [Submission.Status.QUEUED, Submission.Status.RUNNING, Submission.Status.SCORED]
+    """Statuses that use up a limit: failed ones only if the phase says so."""
+    statuses = [*Submission.ACTIVE_STATUSES, Submission.Status.SCORED]
     if phase.count_failed:
         statuses.append(Submission.Status.FAILED)
     return statuses
@@ -69,9 +69,7 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     usage = Submission.objects.filter(team=team, phase=phase, is_baseline=False).aggregate(
         total=Count("id", filter=counted),
         today=Count("id", filter=counted & Q(created_at__gte=day_start)),
-        active=Count(
-            "id", filter=Q(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
-        ),
+        active=Count("id", filter=Q(status__in=Submission.ACTIVE_STATUSES)),
     )
     return Quota(
         per_day=phase.max_per_day,

@@ -4,17 +4,28 @@ Status only moves forward (queued -> running -> scored | failed), each move a co
 so a job delivered twice, or re-sent by the sweeper while the first delivery is still alive,
 scores once: the second claim finds nothing, and a stale run cannot overwrite a newer one because
 its final UPDATE also names the attempt it claimed.
+
+A delivery the broker marks as redelivered is the one exception: the worker that held it died
+(its message came back unacknowledged), so it takes that dead worker's attempt over at once
+instead of leaving the row "running" until the sweeper notices. The attempt fence keeps this safe
+even in the unlikely case that the first run is alive after all: only the newest attempt may
+store its outcome.
+
+While a run lasts, a thread beats `heartbeat_at` every few seconds; the sweeper takes a run whose
+beat has stopped for its worker's death (submissions/sweeper.py).
 """
 
 import json
 import logging
 import shutil
+import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from podium import sandbox
@@ -31,6 +42,13 @@ SCORER_FAILED = (
     "The scorer could not finish on this file. The organisers have the details; "
     "you may submit again."
 )
+# Shown to the team while a submission waits or runs again after its worker died.
+REQUEUED_AFTER_WORKER_FAILURE = (
+    "Re-queued after a worker failure: it is being scored again, nothing to do on your side."
+)
+# A run beats this often; the sweeper calls it dead after HEARTBEAT_LOST without a beat.
+HEARTBEAT_EVERY = timedelta(seconds=5)
+HEARTBEAT_LOST = 3 * HEARTBEAT_EVERY
 
 
 @dataclass(frozen=True)
@@ -39,15 +57,94 @@ class Claim:
     attempt: int
 
 
-def submission_claim(*, submission_id: int) -> Claim | None:
-    """queued -> running, exactly once per queued state; None when there is nothing to claim."""
-    claimed = Submission.objects.filter(pk=submission_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+def submission_claim(*, submission_id: int, redelivered: bool = False) -> Claim | None:
+    """queued -> running, exactly once per queued state; None when there is nothing to claim.
+
+    `redelivered`: the broker says this message was handed out before and came back
+    unacknowledged, so a "running" row belongs to a dead worker: take its attempt over (a new
+    attempt number, so the dead one could never store anything), or give up on a file whose
+    scoring has killed its worker PODIUM_SCORING_MAX_ATTEMPTS times.
+    """
+    now = timezone.now()
+    claimable = Q(status=Status.QUEUED)
+    if redelivered:
+        abandoned = Submission.objects.filter(pk=submission_id, status=Status.RUNNING)
+        if submission_give_up(runs=abandoned, now=now):
+            return None
+        claimable |= Q(status=Status.RUNNING)
+    claimed = Submission.objects.filter(claimable, pk=submission_id).update(
+        status=Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        error=Case(
+            When(status=Status.RUNNING, then=Value(REQUEUED_AFTER_WORKER_FAILURE)),
+            default=F("error"),
+            output_field=models.TextField(),
+        ),
     )
     if not claimed:
         return None
     submission = Submission.objects.select_related("phase", "subtask").get(pk=submission_id)
     return Claim(submission=submission, attempt=submission.attempts)
+
+
+def submission_give_up(*, runs, now) -> int:
+    """Fail those of `runs` (running submissions) that used up their attempts; returns how many.
+
+    A file whose scoring kills its worker every time would otherwise be taken over forever.
+    """
+    limit = settings.PODIUM_SCORING_MAX_ATTEMPTS
+    given_up = runs.filter(status=Status.RUNNING, attempts__gte=limit).update(
+        status=Status.FAILED,
+        finished_at=now,
+        error=SCORER_FAILED,
+        log=f"Gave up after {limit} runs that never finished (the worker died each time).",
+    )
+    if given_up:
+        logger.error("gave up on %s submission(s) whose runs never finished", given_up)
+    return given_up
+
+
+class Heartbeat:
+    """Beats `heartbeat_at` of the claimed attempt from a thread while the sandbox runs.
+
+    The beat names the attempt, so a run that was taken over stops beating for the row. A beat
+    that cannot be written (the row is locked by an open transaction, the database is away) is
+    skipped: missing a few only makes the sweeper act sooner, and the attempt fence makes that
+    safe.
+    """
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True, name="scoring-heartbeat")
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=HEARTBEAT_EVERY.total_seconds())
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    with transaction.atomic():
+                        mine = Submission.objects.filter(
+                            pk=self.claim.submission.pk,
+                            status=Status.RUNNING,
+                            attempts=self.claim.attempt,
+                        )
+                        if not mine.select_for_update(nowait=True).exists():
+                            return
+                        mine.update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.info("submission %s: heartbeat skipped", self.claim.submission.pk)
+        finally:
+            connection.close()
 
 
 def _finish(claim: Claim, *, status: str, error: str = "", log: str = "", scores=()) -> bool:
@@ -153,14 +250,18 @@ def _describe(result: sandbox.SandboxResult) -> str:
     )
 
 
-def submission_score(*, submission_id: int) -> str | None:
-    """Score one submission if it is waiting; returns the final status, or None if not claimed."""
-    claim = submission_claim(submission_id=submission_id)
+def submission_score(*, submission_id: int, redelivered: bool = False) -> str | None:
+    """Score one submission if it is waiting; returns the final status, or None if not claimed.
+
+    `redelivered`: see `submission_claim`.
+    """
+    claim = submission_claim(submission_id=submission_id, redelivered=redelivered)
     if claim is None:
         return None
     submission = claim.submission
     try:
-        result = _run(submission)
+        with Heartbeat(claim):
+            result = _run(submission)
     except sandbox.SandboxUnavailable as exc:
         # Not the participant's fault: put it back in the queue, loudly, for the operator to fix.
         logger.error("submission %s not scored: %s", submission.pk, exc)

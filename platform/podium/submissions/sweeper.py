@@ -1,62 +1,113 @@
-"""Re-send work that was lost: uploads the broker never got, and runs whose worker died."""
+"""Re-send work that was lost: uploads the broker never got, messages it lost, dead runs.
+
+Runs every PODIUM_SWEEP_SECONDS from beat, and once when a worker starts (podium/celery.py).
+"""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from podium.submissions import enqueue
 from podium.submissions.models import Submission
-from podium.submissions.scoring import SCORER_FAILED
+from podium.submissions.scoring import (
+    HEARTBEAT_LOST,
+    REQUEUED_AFTER_WORKER_FAILURE,
+    submission_give_up,
+)
 
 logger = logging.getLogger(__name__)
 
 Status = Submission.Status
-# A job handed to the broker this long ago and still not claimed was lost (a broker restart
-# without persistence, a worker killed before it acknowledged); smaller would flood a busy queue
-# with duplicates, which the claim would ignore but workers would still have to read.
+# A job handed to the broker this long ago and still not claimed may have been lost; it is sent
+# again at once if the broker shows it lost (below), and after RESEND_AFTER in any case. Sending
+# every waiting job again each minute would flood a busy queue with duplicates, which the claim
+# would ignore but workers would still have to read.
+LOST_AFTER = timedelta(minutes=1)
 RESEND_AFTER = timedelta(minutes=15)
-# A run cannot outlive the sandbox's wall-clock limit; past it plus this margin, its worker died.
+# A run cannot outlive the sandbox's wall-clock limit; past it plus this margin, its worker died
+# even if something still beats for it.
 RUNNING_GRACE = timedelta(seconds=60)
+
+
+def dead_runs(*, now) -> "Submission.objects":
+    """Running submissions whose worker died: no heartbeat for HEARTBEAT_LOST, or older than the
+    time limit allows."""
+    silent = now - HEARTBEAT_LOST
+    too_old = now - timedelta(seconds=settings.PODIUM_SCORING_TIMEOUT) - RUNNING_GRACE
+    return Submission.objects.running().filter(
+        Q(heartbeat_at__lt=silent)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+        | Q(started_at__lt=too_old)
+    )
+
+
+def lost_messages(*, now, broker_empty: bool | None) -> list[int]:
+    """Queued submissions whose message the broker no longer has (or never had).
+
+    - never handed over (the broker was down at upload);
+    - sent over LOST_AFTER ago, and the broker's scoring queue is empty: nothing holds it (a
+      worker that took it would have claimed it at once);
+    - sent over LOST_AFTER ago, and a job sent after it has already started: the queue is
+      first-in first-out, so this one's message is gone;
+    - sent over RESEND_AFTER ago, whatever the broker says.
+    """
+    waited = Q(enqueued_at__lt=now - LOST_AFTER)
+    overtaken = Exists(
+        Submission.objects.filter(
+            enqueued_at__gt=OuterRef("enqueued_at"), started_at__gte=F("enqueued_at")
+        )
+    )
+    lost = (
+        Q(enqueued_at__isnull=True)
+        | Q(enqueued_at__lt=now - RESEND_AFTER)
+        | (waited & Q(overtaken=True))
+    )
+    if broker_empty:
+        lost |= waited
+    return list(
+        Submission.objects.queued()
+        .alias(overtaken=overtaken)
+        .filter(lost)
+        .values_list("pk", flat=True)
+    )
+
+
+def scoring_queue_empty() -> bool | None:
+    """Whether the broker's scoring queue holds no message; None when the broker cannot say."""
+    from podium.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            declared = conn.default_channel.queue_declare(
+                queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True
+            )
+        return declared.message_count == 0
+    except Exception:  # a broker that is down or cannot count: fall back to the clock
+        logger.info("the broker could not report the scoring queue's length", exc_info=True)
+        return None
 
 
 def submissions_sweep(*, now=None) -> dict[str, int]:
     """Return dead runs to the queue, and send every queued submission the broker does not have.
 
-    "Does not have": never handed over (the broker was down at upload), or handed over so long
-    ago that the message must be lost.
-
-    Returning a run to the queue is a conditional UPDATE on (status, started_at): if the run
-    finishes at that very moment, one of the two updates finds nothing to change.
+    Returning a run to the queue is a conditional UPDATE on (status, attempts): if the run
+    finishes, or a redelivered job takes it over, at that very moment, one of the two updates
+    finds nothing to change.
     """
     now = now or timezone.now()
-    running_deadline = now - timedelta(seconds=settings.PODIUM_SCORING_TIMEOUT) - RUNNING_GRACE
-    revived = given_up = 0
-    for pk, started_at, attempts in Submission.objects.filter(
-        status=Status.RUNNING, started_at__lt=running_deadline
-    ).values_list("pk", "started_at", "attempts"):
-        same_run = Submission.objects.filter(pk=pk, status=Status.RUNNING, started_at=started_at)
-        if attempts >= settings.PODIUM_SCORING_MAX_ATTEMPTS:
-            # A file whose scoring kills its worker every time would otherwise loop forever.
-            given_up += same_run.update(
-                status=Status.FAILED,
-                finished_at=now,
-                error=SCORER_FAILED,
-                log=f"Gave up after {attempts} runs that never finished (worker died each time).",
-            )
-            logger.error("submission %s: %s runs never finished; marked failed", pk, attempts)
-            continue
-        revived += same_run.update(status=Status.QUEUED, enqueued_at=None)
-        logger.warning(
-            "submission %s: its run started at %s never finished; queued again", pk, started_at
-        )
+    dead = dead_runs(now=now)
+    given_up = submission_give_up(runs=dead, now=now)
+    revived = 0
+    for pk, attempts in dead.values_list("pk", "attempts"):
+        revived += Submission.objects.filter(
+            pk=pk, status=Status.RUNNING, attempts=attempts
+        ).update(status=Status.QUEUED, enqueued_at=None, error=REQUEUED_AFTER_WORKER_FAILURE)
+        logger.warning("submission %s: its worker died during run %s; queued again", pk, attempts)
 
-    stale = list(
-        Submission.objects.filter(status=Status.QUEUED)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - RESEND_AFTER))
-        .values_list("pk", flat=True)
-    )
+    waiting = Submission.objects.queued().filter(enqueued_at__lt=now - LOST_AFTER).exists()
+    stale = lost_messages(now=now, broker_empty=scoring_queue_empty() if waiting else None)
     sent = sum(enqueue.submission_enqueue(submission_id=pk) for pk in stale)
     return {"revived": revived, "given_up": given_up, "resent": sent}

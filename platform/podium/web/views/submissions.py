@@ -22,7 +22,7 @@ from podium.submissions.uploads import SubmissionRefused
 
 from .common import task_or_404
 
-ACTIVE = {Submission.Status.QUEUED, Submission.Status.RUNNING}
+ACTIVE = set(Submission.ACTIVE_STATUSES)
 
 
 def _table_context(request: HttpRequest, task) -> dict:
@@ -34,7 +34,7 @@ def _table_context(request: HttpRequest, task) -> dict:
         choosable = (
             phase.selection == Phase.Selection.CHOSEN
             and phase.is_open(now)
-            and s.status not in (Submission.Status.FAILED, Submission.Status.CANCELLED)
+            and s.status != Submission.Status.FAILED
         )
         rows.append(
             {"s": s, "scores": view.scores(s), "note": view.note(s), "choosable": choosable}
