@@ -3,12 +3,14 @@
 Each test commits its data (transactional_db) so that worker processes see it.
 """
 
+import os
+import signal
 import threading
-from datetime import timedelta
+import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from podium.celery import app
 from podium.submissions.models import Score, Submission
@@ -109,8 +111,29 @@ def test_a_job_delivered_twice_scores_once(cast, workers, monkeypatch):
     )
 
 
-def test_a_worker_killed_mid_job_is_scored_exactly_once_after_restart(
-    cast, workers, django_capture_on_commit_callbacks
+def sweeping_until(condition, *, every: float = 2.0):
+    """What beat does: sweep every few seconds until `condition()` holds."""
+    last = [0.0]
+
+    def check():
+        if condition():
+            return True
+        if time.monotonic() - last[0] >= every:
+            last[0] = time.monotonic()
+            submissions_sweep()
+        return False
+
+    return check
+
+
+def pool_children(worker: Worker) -> list[int]:
+    """The worker's pool processes (Linux: the kernel lists a process's children)."""
+    pid = worker.process.pid
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_worker_killed_mid_job_is_taken_over_and_scored_after_restart(
+    cast, workers, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submission = submission_create(
@@ -118,20 +141,34 @@ def test_a_worker_killed_mid_job_is_scored_exactly_once_after_restart(
         )
     hanging = workers(PODIUM_SCORER_MODULE="slowscorer")
     wait_for(lambda: status_of(submission.pk) == "running", what="the run to start", worker=hanging)
-    hanging.kill()
-    assert status_of(submission.pk) == "running"
 
-    workers()
-    # The restarted worker may get the unacknowledged message again; the claim ignores it, since
-    # the row still says running. The sweeper sees a run older than the time limit and re-sends.
-    later = timezone.now() + timedelta(hours=2)
+    # The pool process dies mid-job: the broker hands the message back, marked as redelivered,
+    # and the next delivery takes the dead run over at once, without any sweeper.
+    for pid in pool_children(hanging):
+        os.kill(pid, signal.SIGKILL)
     wait_for(
-        lambda: submissions_sweep(now=later)["revived"] or status_of(submission.pk) != "running",
-        what="the sweeper to revive the run",
+        lambda: Submission.objects.get(pk=submission.pk).attempts == 2,
+        what="the redelivered job to take the run over",
+        worker=hanging,
     )
-    wait_for(lambda: status_of(submission.pk) == "scored", what="scoring after restart")
+    taken_over = Submission.objects.get(pk=submission.pk)
+    assert taken_over.status == "running" and "worker failure" in taken_over.error
+
+    # Now the whole worker dies, message and all; a healthy one starts. Its run stops beating,
+    # so the sweeper (as beat runs it, with the real clock) queues it again and it is scored.
+    hanging.kill()
+    healthy = workers()
+    restarted = time.monotonic()
+    wait_for(
+        sweeping_until(lambda: status_of(submission.pk) == "scored"),
+        timeout=90,
+        what="scoring after the restart",
+        worker=healthy,
+    )
+    print(f"scored {time.monotonic() - restarted:.1f} s after the worker restart")
+    assert "its worker died during run 2; queued again" in caplog.text
     submission.refresh_from_db()
-    assert submission.attempts == 2
+    assert submission.attempts == 3 and submission.error == ""
     assert (
         Score.objects.filter(submission=submission, metric="accuracy", group_field="").count() == 1
     )

@@ -85,7 +85,11 @@ class Worker:
             "CELERY_BROKER_URL": broker_url,
             "PODIUM_MEDIA_ROOT": str(media_root),
             "PODIUM_GOLD_ROOT": str(gold_root),
-            "PYTHONPATH": str(SUPPORT),
+            # The stand-in scorers, then the caller's path: the worker must import the same
+            # podium as the test (a worktree on PYTHONPATH, not only the installed checkout).
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(SUPPORT), os.environ.get("PYTHONPATH")])
+            ),
             **env,
         }
         self.process: subprocess.Popen | None = None
