@@ -187,12 +187,17 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery -------------------------------------------------------------------------------------
 # Without CELERY_BROKER_URL the broker is a folder under var/: a real worker process polls it, so
-# the demo needs no Redis. Production sets CELERY_BROKER_URL=redis://...
+# the demo needs no Redis. Its transport (podium/broker.py) writes and takes message files
+# atomically, so several processes can share it. Production sets CELERY_BROKER_URL=redis://...
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if not CELERY_BROKER_URL:
     # An explicit host: kombu otherwise warns on every connection that it assumed localhost.
     CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_TRANSPORT = "podium.broker:Transport"
+    # Broadcasts (remote control) would go through fanout files in the control folder; nothing
+    # uses them, and upstream they crash workers with the same half-written-file race.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
     for folder in ("queue", "control"):
         (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

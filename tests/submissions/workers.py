@@ -75,9 +75,14 @@ class Worker:
         media_root: Path,
         gold_root: Path,
         queues: str = "scoring",
+        include: str = "",
+        concurrency: int = 1,
         **env: str,
     ):
         self.queues = queues
+        # Extra job modules (from tests/support) and pool size.
+        self.extra = ["-I", include] if include else []
+        self.concurrency = concurrency
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -106,7 +111,8 @@ class Worker:
                 "-Q",
                 self.queues,
                 "--concurrency",
-                "1",
+                str(self.concurrency),
+                *self.extra,
                 "--without-mingle",
                 "--without-gossip",
                 "--loglevel",

@@ -1,0 +1,87 @@
+"""The embedded broker (a folder, podium/broker.py) under a flood from several processes.
+
+kombu's own filesystem transport let a worker read a message file another process had not
+finished writing: the worker died with a JSON decode error and the message was lost. Here four
+processes publish at once while a real worker with two pool processes consumes: every message
+must arrive exactly as sent, and the worker must stay up.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .workers import REPO, Worker, wait_for
+
+pytestmark = [pytest.mark.slow]
+
+PRODUCERS = 4
+EACH = 150
+# Large messages take long enough to write that a reader which does not wait for the writer
+# takes them half written.
+PADDING = 512 * 1024
+
+PUBLISH = """
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
+django.setup()
+from podium.celery import app
+start, count, padding = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+for number in range(start, start + count):
+    app.send_task("flood.note", args=[number, "x" * padding])
+"""
+
+
+def embedded_env(tmp_path) -> dict[str, str]:
+    """No broker URL and no database URL: the embedded defaults, under a private var/."""
+    return {
+        "PODIUM_VAR_DIR": str(tmp_path / "var"),
+        "CELERY_BROKER_URL": "",
+        "DATABASE_URL": "",
+        "FLOOD_MARKS": str(tmp_path / "marks"),
+    }
+
+
+def test_a_flood_from_several_processes_neither_crashes_the_worker_nor_loses_a_message(tmp_path):
+    env = embedded_env(tmp_path)
+    (tmp_path / "marks").mkdir()
+    worker = Worker(
+        "",
+        media_root=tmp_path / "media",
+        gold_root=tmp_path / "gold",
+        include="floodtasks",
+        concurrency=2,
+        **env,
+    )
+    (tmp_path / "media").mkdir()
+    worker.start()
+    try:
+        wait_for(lambda: " ready." in worker.output(), what="the worker", worker=worker)
+        producers = [
+            subprocess.Popen(
+                [sys.executable, "-c", PUBLISH, str(i * EACH), str(EACH), str(PADDING)],
+                cwd=REPO,
+                env={**worker.env},
+            )
+            for i in range(PRODUCERS)
+        ]
+        for producer in producers:
+            assert producer.wait(timeout=300) == 0
+        expected = {str(n) for n in range(PRODUCERS * EACH)}
+        wait_for(
+            lambda: (
+                expected <= set(os.listdir(tmp_path / "marks")) or worker.process.poll() is not None
+            ),
+            timeout=300,
+            what="every message to be handled",
+            worker=worker,
+        )
+        assert worker.process.poll() is None, worker.output()
+        assert set(os.listdir(tmp_path / "marks")) == expected
+        assert "JSONDecodeError" not in worker.output()
+        damaged = tmp_path / "var" / "broker" / "damaged"
+        assert not damaged.exists() or not os.listdir(damaged)
+    finally:
+        worker.stop()
