@@ -17,4 +17,4 @@ def sweep_at_worker_start(sender, **kwargs) -> None:
     """A worker that (re)starts asks for a sweep at once, so the runs of the worker it replaces
     are queued again without waiting for beat's next round."""
     app.send_task("podium.submissions.tasks.sweep_submissions")
-    app.send_task("podium.baselines.sweep")
+    app.send_task("podium.baselineruns.sweep")

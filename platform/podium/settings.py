@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "podium.submissions.tasks.sweep_submissions",
         "schedule": envint("PODIUM_SWEEP_SECONDS", 15, minimum=1),
     },
+    "sweep-baselines": {
+        "task": "podium.baselineruns.sweep",
+        "schedule": envint("PODIUM_SWEEP_SECONDS", 15, minimum=1),
+    },
     "reveal-due-phases": {
         "task": "leaderboards.reveal_due_phases",
         "schedule": 60,
@@ -243,6 +247,8 @@ PODIUM_ALLOW_UNSANDBOXED_SCORING = envbool("PODIUM_ALLOW_UNSANDBOXED_SCORING", F
 PODIUM_BWRAP_PATH = envstr("PODIUM_BWRAP_PATH", "/usr/bin/bwrap")
 # Baselines train in a child process of a `gpu` worker; past this many seconds it is killed.
 PODIUM_BASELINE_TIMEOUT = envint("PODIUM_BASELINE_TIMEOUT", 6 * 3600, minimum=1)
+# Runs whose worker died (the baseline sweeper finds them) before the run is marked failed.
+PODIUM_BASELINE_MAX_ATTEMPTS = envint("PODIUM_BASELINE_MAX_ATTEMPTS", 2, minimum=1)
 # The module run as `python -m MODULE score ...` in the sandbox: the built-in scorers by default.
 PODIUM_SCORER_MODULE = envstr("PODIUM_SCORER_MODULE", "scorers")
 

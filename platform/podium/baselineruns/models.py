@@ -33,13 +33,17 @@ class BaselineRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the run (its worker beats it)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # The sweeper: runs left queued or running.
+            # baselineruns/sweeper.py: runs left queued, or running with a silent heartbeat.
             models.Index(fields=["status", "started_at"], name="baselinerun_sweep_idx"),
         ]
 

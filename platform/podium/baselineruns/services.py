@@ -2,27 +2,39 @@
 
 The baseline trains in a child process (`python -m baselines run`), not inside the worker: torch
 and its memory stay out of the long-lived worker, and a crash in training fails the run, not the
-worker. Progress events come back as JSON lines on the child's stderr.
+worker. The child runs through the sandbox package's process helper: its own process group,
+killed whole at the time limit, both pipes drained (a chatty child cannot block on a full
+stdout), and a clean environment (no SECRET_KEY, DATABASE_URL or broker credentials). Progress
+events come back as JSON lines on the child's stderr.
+
+A run claims its row like a scoring job does (queued -> running, with an attempt number), beats
+a heartbeat while it trains, and stores its outcome only if its attempt is still the current
+one; baselineruns/sweeper.py queues again a run whose worker died.
 """
 
 import json
 import logging
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections import deque
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from baselines.registry import METHODS
 from podium.baselineruns import enqueue as baseline_jobs
 from podium.baselineruns.models import BaselineRun
+from podium.heartbeat import Heartbeat
+from podium.sandbox.bwrap import BASE_ENV
+from podium.sandbox.process import run_captured
 from podium.sharedtasks.models import Dataset, Phase, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Submission
@@ -33,6 +45,16 @@ logger = logging.getLogger(__name__)
 Status = BaselineRun.Status
 NOT_TEXT = {"partition", "canary"}
 PROGRESS_EVERY_S = 1.0
+HEARTBEAT_EVERY = timedelta(seconds=5)
+HEARTBEAT_LOST = 3 * HEARTBEAT_EVERY
+LOG_LINES = 500
+# The child's whole environment: the sandbox's base one, but with its thread counts left to the
+# libraries (training wants every core), plus what finding the GPU, the installed code and the
+# offline model caches needs. Nothing else of the worker's environment reaches it.
+PASSED_THROUGH = (
+    "HOME", "PYTHONPATH", "CUDA_VISIBLE_DEVICES", "HF_HOME", "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE", "TORCH_HOME", "XDG_CACHE_HOME",
+)  # fmt: skip
 
 
 class BaselineRefused(Exception):
@@ -101,22 +123,44 @@ def _command(run: BaselineRun, work: Path) -> tuple[list[str], dict[str, Path]]:
     return argv, paths
 
 
-def _follow(run: BaselineRun, process: subprocess.Popen, log: list[str]) -> None:
-    """Read progress events from the child, saving the latest one about once a second."""
-    last_saved = 0.0
-    for line in process.stderr:
-        line = line.rstrip("\n")
+def child_env() -> dict[str, str]:
+    env = {key: value for key, value in BASE_ENV.items() if not key.endswith("_NUM_THREADS")}
+    env.update({key: os.environ[key] for key in PASSED_THROUGH if key in os.environ})
+    return env
+
+
+class Progress:
+    """Reads the child's stderr as it arrives: JSON progress events (the latest saved about once
+    a second, and always the dev and done stages) and other lines, kept for the log."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.pending = b""
+        self.log: deque[str] = deque(maxlen=LOG_LINES)
+        self.last_saved = 0.0
+
+    def feed(self, chunk: bytes) -> None:
+        *lines, self.pending = (self.pending + chunk).split(b"\n")
+        for line in lines:
+            self._line(line.decode("utf-8", errors="replace"))
+
+    def close(self) -> None:
+        if self.pending:
+            self._line(self.pending.decode("utf-8", errors="replace"))
+            self.pending = b""
+
+    def _line(self, line: str) -> None:
         try:
             event = json.loads(line)
         except json.JSONDecodeError:
-            log.append(line)
-            continue
+            self.log.append(line)
+            return
         if not isinstance(event, dict):
-            continue
+            return
         now = time.monotonic()
-        if now - last_saved >= PROGRESS_EVERY_S or event.get("stage") in {"done", "dev"}:
-            BaselineRun.objects.filter(pk=run.pk).update(progress=event)
-            last_saved = now
+        if now - self.last_saved >= PROGRESS_EVERY_S or event.get("stage") in {"done", "dev"}:
+            self.rows.update(progress=event)
+            self.last_saved = now
 
 
 def baseline_submit(*, run: BaselineRun, phase: Phase, path: Path) -> Submission:
@@ -132,35 +176,57 @@ def baseline_submit(*, run: BaselineRun, phase: Phase, path: Path) -> Submission
     )
 
 
-def baseline_execute(*, run_id: int) -> str | None:
-    """Run a queued baseline to the end; returns its final status, or None if not claimed."""
-    claimed = BaselineRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now()
+def baseline_claim(*, run_id: int) -> int | None:
+    """queued -> running (or a running run whose heartbeat stopped: its worker died); returns
+    the attempt number, or None when there is nothing to claim.
+
+    A run that still beats is never taken over, even by a redelivered message: Redis hands a
+    message back after its visibility timeout, which a long training can outlast.
+    """
+    now = timezone.now()
+    silent = now - HEARTBEAT_LOST
+    dead = Q(status=Status.RUNNING) & (
+        Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+    )
+    claimed = BaselineRun.objects.filter(Q(status=Status.QUEUED) | dead, pk=run_id).update(
+        status=Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
+    return BaselineRun.objects.values_list("attempts", flat=True).get(pk=run_id)
+
+
+def baseline_execute(*, run_id: int) -> str | None:
+    """Run a queued baseline to the end; returns its final status, or None if not claimed."""
+    attempt = baseline_claim(run_id=run_id)
+    if attempt is None:
+        return None
+    mine = BaselineRun.objects.filter(pk=run_id, status=Status.RUNNING, attempts=attempt)
     run = BaselineRun.objects.select_related("subtask__task").get(pk=run_id)
     work = Path(tempfile.mkdtemp(prefix="podium-baseline-"))
-    log: list[str] = []
+    progress = Progress(mine)
     try:
         argv, paths = _command(run, work)
-        process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work
-        )
-        # Progress is read until the child closes stderr; the timer bounds a child that hangs.
-        watchdog = threading.Timer(settings.PODIUM_BASELINE_TIMEOUT, process.kill)
-        watchdog.start()
-        try:
-            _follow(run, process, log)
-            stdout = process.stdout.read()
-            code = process.wait()
-        finally:
-            watchdog.cancel()
-        if code != 0:
-            ended = "killed at the time limit" if code < 0 else f"exit code {code}"
-            return _fail(run, ended, log)
-        result = json.loads(stdout)
+        with Heartbeat(mine, every=HEARTBEAT_EVERY):
+            captured = run_captured(
+                argv,
+                env=child_env(),
+                cwd=str(work),
+                timeout_s=settings.PODIUM_BASELINE_TIMEOUT,
+                output_cap=64 * 1024 * 1024,
+                preexec_fn=None,
+                on_stderr=progress.feed,
+            )
+        progress.close()
+        if captured.timed_out:
+            return _fail(mine, "killed at the time limit", progress.log)
+        if captured.returncode != 0:
+            return _fail(mine, f"exit code {captured.returncode}", progress.log)
+        result = json.loads(captured.stdout)
         with transaction.atomic():
+            if not mine.select_for_update().exists():
+                logger.info("baseline run %s: attempt %s was superseded", run_id, attempt)
+                return None
             phases = run.subtask.task.phases.filter(
                 split__in=[Dataset.Split.DEV, Dataset.Split.TEST]
             )
@@ -173,23 +239,24 @@ def baseline_execute(*, run_id: int) -> str | None:
                 for phase in phases
             ]
             run.submissions.set(submissions)
-            BaselineRun.objects.filter(pk=run.pk).update(
+            mine.update(
                 status=Status.DONE,
                 finished_at=timezone.now(),
                 dev_scores=result.get("dev_scores") or {},
                 device=str(result.get("device", "")),
-                log="\n".join(log[-500:]),
+                log="\n".join(progress.log),
             )
         return Status.DONE
     except Exception as exc:  # any failure ends the run, with the reason in its log
         logger.exception("baseline run %s failed", run_id)
-        return _fail(run, repr(exc), log)
+        return _fail(mine, repr(exc), progress.log)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _fail(run: BaselineRun, reason: str, log: list[str]) -> str:
-    BaselineRun.objects.filter(pk=run.pk).update(
-        status=Status.FAILED, finished_at=timezone.now(), log="\n".join([*log[-500:], reason])
+def _fail(mine, reason: str, log) -> str | None:
+    """Fail this attempt (not a newer one) with the reason after the tail of the child's output."""
+    failed = mine.update(
+        status=Status.FAILED, finished_at=timezone.now(), log="\n".join([*log, reason])
     )
-    return Status.FAILED
+    return Status.FAILED if failed else None

@@ -73,7 +73,10 @@ def run_captured(
     timeout_s: float,
     output_cap: int,
     preexec_fn: Callable[[], None] | None,
+    on_stderr: Callable[[bytes], None] | None = None,
 ) -> Captured:
+    """Run `argv` to its end or its deadline; `on_stderr`, if given, sees every chunk of stderr as
+    it arrives (before the cap), for callers that follow a long run's progress."""
     start = time.monotonic()
     deadline = start + timeout_s
     proc = subprocess.Popen(
@@ -118,6 +121,8 @@ def run_captured(
                     continue
                 if data:
                     sinks[key.fd].feed(data)
+                    if on_stderr is not None and sinks[key.fd] is stderr_sink:
+                        on_stderr(data)
                 else:
                     selector.unregister(key.fd)
     finally:

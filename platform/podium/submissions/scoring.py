@@ -18,17 +18,17 @@ beat has stopped for its worker's death (submissions/sweeper.py).
 import json
 import logging
 import shutil
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from podium import sandbox
+from podium.heartbeat import Heartbeat
 from podium.sandbox.conf import run_scorer_with_settings
 from podium.sharedtasks.models import Dataset
 from podium.sharedtasks.specs import subtask_scorer_spec
@@ -104,47 +104,6 @@ def submission_give_up(*, runs, now) -> int:
     if given_up:
         logger.error("gave up on %s submission(s) whose runs never finished", given_up)
     return given_up
-
-
-class Heartbeat:
-    """Beats `heartbeat_at` of the claimed attempt from a thread while the sandbox runs.
-
-    The beat names the attempt, so a run that was taken over stops beating for the row. A beat
-    that cannot be written (the row is locked by an open transaction, the database is away) is
-    skipped: missing a few only makes the sweeper act sooner, and the attempt fence makes that
-    safe.
-    """
-
-    def __init__(self, claim: Claim):
-        self.claim = claim
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, daemon=True, name="scoring-heartbeat")
-
-    def __enter__(self) -> "Heartbeat":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=HEARTBEAT_EVERY.total_seconds())
-
-    def _beat(self) -> None:
-        try:
-            while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
-                try:
-                    with transaction.atomic():
-                        mine = Submission.objects.filter(
-                            pk=self.claim.submission.pk,
-                            status=Status.RUNNING,
-                            attempts=self.claim.attempt,
-                        )
-                        if not mine.select_for_update(nowait=True).exists():
-                            return
-                        mine.update(heartbeat_at=timezone.now())
-                except DatabaseError:
-                    logger.info("submission %s: heartbeat skipped", self.claim.submission.pk)
-        finally:
-            connection.close()
 
 
 def _finish(claim: Claim, *, status: str, error: str = "", log: str = "", scores=()) -> bool:
@@ -260,7 +219,10 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
         return None
     submission = claim.submission
     try:
-        with Heartbeat(claim):
+        mine = Submission.objects.filter(
+            pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
+        )
+        with Heartbeat(mine, every=HEARTBEAT_EVERY):
             result = _run(submission)
     except sandbox.SandboxUnavailable as exc:
         # Not the participant's fault: put it back in the queue, loudly, for the operator to fix.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from podium.broker import queue_empty
 from podium.submissions import enqueue
 from podium.submissions.models import Submission
 from podium.submissions.scoring import (
@@ -76,18 +77,7 @@ def lost_messages(*, now, broker_empty: bool | None) -> list[int]:
 
 
 def scoring_queue_empty() -> bool | None:
-    """Whether the broker's scoring queue holds no message; None when the broker cannot say."""
-    from podium.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            declared = conn.default_channel.queue_declare(
-                queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True
-            )
-        return declared.message_count == 0
-    except Exception:  # a broker that is down or cannot count: fall back to the clock
-        logger.info("the broker could not report the scoring queue's length", exc_info=True)
-        return None
+    return queue_empty(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 def submissions_sweep(*, now=None) -> dict[str, int]:
