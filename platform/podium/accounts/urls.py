@@ -37,7 +37,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -49,9 +49,7 @@ urlpatterns = [
     ),
     path(
         "password/change/",
-        auth.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/accounts/profile/"
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
 ]

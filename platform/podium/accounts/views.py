@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,3 +62,37 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
     if api_token_revoke(user=request.user):
         messages.success(request, "Your API token was revoked; scripts using it are refused now.")
     return redirect("profile")
+
+
+class PasswordChangeView(auth.PasswordChangeView):
+    """Django's view; a new password also ends the old API token (someone who learnt the old
+    password may have taken the token too)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = "/accounts/profile/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        revoked = api_token_revoke(user=form.user)
+        messages.success(self.request, password_changed_message(revoked))
+        return response
+
+
+class PasswordResetConfirmView(auth.PasswordResetConfirmView):
+    """Django's view; a reset also ends the API token, as a change does."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        api_token_revoke(user=form.user)
+        return response
+
+
+def password_changed_message(token_revoked: bool) -> str:
+    if token_revoked:
+        return (
+            "Your password is changed. Your API token was revoked with the old password: "
+            "create a new one below and update your scripts."
+        )
+    return "Your password is changed."
