@@ -12,9 +12,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "login/",
-        auth.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
+        views.LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth.LogoutView.as_view(next_page="web:task-list"), name="logout"),
