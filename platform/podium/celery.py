@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
+
+from podium.sandbox.conf import job_dirs_sweep_with_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
 app = Celery("podium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def remove_leftover_job_dirs(**_) -> None:
+    # A worker killed mid-job left its job directory (a copy of the gold) behind.
+    job_dirs_sweep_with_settings()

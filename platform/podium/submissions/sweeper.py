@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from podium.sandbox.conf import job_dirs_sweep_with_settings
 from podium.submissions.models import Submission
 from podium.submissions.scoring import SCORER_FAILED
 
@@ -33,6 +34,7 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
     from podium.submissions.uploads import submission_enqueue
 
     now = now or timezone.now()
+    job_dirs_sweep_with_settings()  # gold copies left on this host by dead runs
     running_deadline = now - timedelta(seconds=settings.PODIUM_SCORING_TIMEOUT) - RUNNING_GRACE
     revived = given_up = 0
     for pk, started_at, attempts in Submission.objects.filter(
