@@ -20,8 +20,12 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(status=Submission.Status.SCORED)
 
     def active(self):
-        """Queued or running: what the concurrent limit counts."""
-        return self.filter(status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])
+        """Queued or running, and uploaded rather than queued again by a rescore: what the
+        concurrent limit counts."""
+        return self.filter(
+            status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING],
+            status_before_rescore="",
+        )
 
 
 class Submission(models.Model):
@@ -60,6 +64,13 @@ class Submission(models.Model):
     )
     log = models.TextField(blank=True, help_text="For organisers only.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    status_before_rescore = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        help_text="The outcome the team got before organisers first queued it again: limits "
+        "count a rescored submission as this, never as queued, running or its new outcome.",
+    )
     enqueued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the scoring job was last handed to the broker."
     )
