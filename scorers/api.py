@@ -14,6 +14,10 @@ from scorers.validate import align_predictions
 from scorers.view import Dataset
 
 PathLike = str | Path
+TOO_LARGE = (
+    "the file is too large to read within the scorer's memory limit; "
+    "submit fewer or shorter rows (one row per test input)"
+)
 
 
 def _spec(spec: dict[str, Any] | Spec) -> Spec:
@@ -38,7 +42,12 @@ def load_dataset(spec: Spec, gold_path: PathLike, pred_path: PathLike) -> Datase
     if dataset is not None:
         return dataset
     gold = load_gold(spec, gold_path)
-    aligned, errors = align_predictions(spec, gold, pred_path)
+    try:
+        aligned, errors = align_predictions(spec, gold, pred_path)
+    except MemoryError:
+        # The sandbox's memory limit: within the size and row limits, a file can still be too
+        # large to read as Python objects. The participant's file, not a scorer failure.
+        raise SubmissionError([{"line": None, "column": None, "message": TOO_LARGE}]) from None
     if aligned is None:
         raise SubmissionError(errors.as_list())
     return build_dataset(spec, gold, aligned)

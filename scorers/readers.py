@@ -235,6 +235,7 @@ def read_table(
     if data is None:
         return None
     text = decode(data, errors)
+    del data  # a large file is then held once, as text, not also as bytes
     if text is None:
         return None
     quick = _read_json_list_quick(text, fields) if fmt == "json" and not precise else None

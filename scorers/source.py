@@ -51,16 +51,53 @@ def _unzip(data: bytes, limits: Limits, errors: ErrorList) -> bytes | None:
                 errors.add("size", f"the file in the zip is larger than {_human(limits.max_bytes)}")
                 return None
             with zf.open(member) as fh:
-                # The size in the header can lie; never inflate more than the limit.
-                content = fh.read(limits.max_bytes + 1)
-            if len(content) > limits.max_bytes:
-                errors.add("size", f"the file in the zip is larger than {_human(limits.max_bytes)}")
-                return None
-            return content
+                return _inflate(fh, limits, errors)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError,
             RuntimeError, ValueError, OSError) as exc:  # fmt: skip
         errors.add("zip", f"the zip file cannot be read ({exc.__class__.__name__})")
         return None
+
+
+def _inflate(fh: io.BufferedIOBase, limits: Limits, errors: ErrorList) -> bytes | None:
+    """The member's bytes, inflated piece by piece with every limit checked as they come.
+
+    The sizes in a zip's header can lie, and a megabyte of deflated short lines inflates to a
+    gigabyte: reading it whole first (then splitting it into lines) ran out of memory. Here a
+    file over the size, row or line-length limit is refused as soon as the excess is seen.
+    """
+    # A piece no longer than a line may be: every line inside one piece is then short enough,
+    # and only the line running across pieces needs counting.
+    piece_size = max(1, min(1 << 20, limits.max_line_bytes))
+    pieces: list[bytes] = []
+    size = newlines = 0
+    open_line = 0  # bytes of the line still open at the end of the pieces so far
+    while piece := fh.read(piece_size):
+        size += len(piece)
+        if size > limits.max_bytes:
+            errors.add("size", f"the file in the zip is larger than {_human(limits.max_bytes)}")
+            return None
+        found = piece.count(b"\n")
+        newlines += found
+        # + 2: a header line and a final newline are not rows.
+        if newlines > limits.max_rows + 2:
+            errors.add("rows", f"the file in the zip has more than {limits.max_rows} lines")
+            return None
+        line = None  # the number of a line found too long
+        if found:
+            if open_line + piece.index(b"\n") > limits.max_line_bytes:
+                line = newlines - found + 1
+            open_line = len(piece) - piece.rindex(b"\n") - 1
+        else:
+            open_line += len(piece)
+        if line is None and open_line > limits.max_line_bytes:
+            line = newlines + 1
+        if line is not None:
+            errors.add(
+                "line length", f"line is longer than {_human(limits.max_line_bytes)}", line=line
+            )
+            return None
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 def read_bytes(path: str | Path, limits: Limits, errors: ErrorList) -> bytes | None:
@@ -71,9 +108,13 @@ def read_bytes(path: str | Path, limits: Limits, errors: ErrorList) -> bytes | N
             errors.add("size", f"the file is larger than {_human(limits.max_bytes)}")
             return None
         with open(path, "rb") as fh:
-            data = fh.read(limits.max_bytes + 1)
+            # read(n) reserves n bytes first: the file's size, not the limit (a gigabyte).
+            data = fh.read(size + 1)
     except OSError as exc:
         errors.add("io", f"the file cannot be read ({exc.strerror or exc.__class__.__name__})")
+        return None
+    if len(data) > limits.max_bytes:  # it grew meanwhile
+        errors.add("size", f"the file is larger than {_human(limits.max_bytes)}")
         return None
     if data.startswith(ZIP_MAGIC):
         return _unzip(data, limits, errors)
@@ -102,6 +143,13 @@ def split_lines(text: str, limits: Limits, errors: ErrorList) -> list[str] | Non
     str.splitlines() is not used: it also splits on form feeds, U+2028 and other characters
     that may legitimately occur inside a JSON string or a text field.
     """
+    # Counted before splitting: a list of a hundred million one-character lines would not fit.
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    if text.count("\n", 0, end) > limits.max_rows:
+        errors.add("rows", f"the file has more than {limits.max_rows} lines")
+        return None
     lines = text.split("\n")
     while lines and not lines[-1].strip():
         lines.pop()

@@ -13,8 +13,11 @@ from typing import Any
 
 from scorers.readers import MISSING, shown
 
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+# Possessive quantifiers (++, ?+): no part ever gives back what it matched, so a refusal costs
+# one pass. The plain pattern "\d+\.?\d*" could split a run of digits between \d+ and \d* in
+# every way before failing on a trailing letter: minutes of backtracking on one long line.
+NUMBER = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)(?:[eE][+-]?+\d++)?+")
+NON_FINITE = re.compile(r"[+-]?+(?:nan|inf|infinity)", re.IGNORECASE)
 
 
 class ValueProblem(ValueError):

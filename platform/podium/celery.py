@@ -3,7 +3,9 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
+
+from podium.sandbox.conf import job_dirs_sweep_with_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
@@ -18,3 +20,9 @@ def sweep_at_worker_start(sender, **kwargs) -> None:
     are queued again without waiting for beat's next round."""
     app.send_task("podium.submissions.tasks.sweep_submissions")
     app.send_task("podium.baselineruns.sweep")
+
+
+@worker_init.connect
+def remove_leftover_job_dirs(**_) -> None:
+    # A worker killed mid-job left its job directory (a copy of the gold) behind.
+    job_dirs_sweep_with_settings()

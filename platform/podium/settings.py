@@ -4,6 +4,7 @@ With no environment at all Podium runs on one machine: SQLite and files under va
 Celery broker kept in var/ that a real worker process reads (no server needed).
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -177,7 +178,33 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth": envstr("PODIUM_AUTH_RATE", "10/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": envstr("PODIUM_AUTH_RATE", "10/minute"),
+        # Failed logins (web page and token API), see podium.accounts.login_limits.
+        "login_address": envstr("PODIUM_LOGIN_FAILURES_PER_ADDRESS", "30/hour"),
+        "login_username": envstr("PODIUM_LOGIN_FAILURES_PER_USERNAME", "10/hour"),
+    },
+}
+
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so a header
+# sent by a client never changes the address that rate limits key on.
+PODIUM_TRUSTED_PROXIES = envlist("PODIUM_TRUSTED_PROXIES", [])
+for _proxy in PODIUM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PODIUM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+
+# Rate limits count in the cache: with several web processes it must be one they share (Redis).
+CACHE_URL = envstr("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Podium API",

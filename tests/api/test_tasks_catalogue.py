@@ -32,6 +32,7 @@ def test_a_task_lists_its_subtask_format_scoring_and_phases(cast, client_for):
         "concurrent": 2,
         "max_file_mb": 100,
         "count_failed": False,
+        "failed_per_day": 10,
     }
     assert phases["test"]["is_open"] is False
     assert phases["test"]["leaderboard_mode"] == "private_at_end"

@@ -86,3 +86,14 @@ def test_helpers_parse_lists_booleans_and_secret_files(monkeypatch, tmp_path):
     monkeypatch.setenv("TOKEN_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfiguredEnv, match="TOKEN_FILE"):
         envsecret("TOKEN")
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_start_up():
+    result = start({"PODIUM_TRUSTED_PROXIES": "10.0.0.1,proxy.local"})
+    assert result.returncode != 0
+    assert "PODIUM_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network" in result.stderr
+
+
+def test_the_cache_must_be_redis_when_named():
+    result = start({"CACHE_URL": "memcached://x"})
+    assert result.returncode != 0 and "CACHE_URL must be a redis://" in result.stderr

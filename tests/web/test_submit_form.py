@@ -84,7 +84,7 @@ def test_an_upload_far_over_every_limit_is_refused_from_its_length(cast):
         CONTENT_LENGTH=str(2 * 1024**3),
     )
     assert response.status_code == 413
-    assert "no phase of this site accepts files over 100 MB" in response.content.decode()
+    assert "accepts files of at most 100 MB" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", [URL, "/tasks/tiny/submissions/"])

@@ -12,9 +12,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "login/",
-        auth.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
+        views.LoginView.as_view(),
         name="login",
     ),
     path("logout/", auth.LogoutView.as_view(next_page="web:task-list"), name="logout"),
@@ -37,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -49,9 +47,7 @@ urlpatterns = [
     ),
     path(
         "password/change/",
-        auth.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/accounts/profile/"
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
 ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from podium.accounts.forms import SignUpForm
+from podium.accounts.forms import TOO_MANY_FAILURES, LimitedAuthenticationForm, SignUpForm
 from podium.accounts.services import api_token_create, api_token_revoke
 from podium.teams.selectors import user_team
 
@@ -61,3 +63,51 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
     if api_token_revoke(user=request.user):
         messages.success(request, "Your API token was revoked; scripts using it are refused now.")
     return redirect("profile")
+
+
+class LoginView(auth.LoginView):
+    """Django's view with the failed-login limits; a refusal answers 429."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LimitedAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, TOO_MANY_FAILURES):
+            response.status_code = 429
+        return response
+
+
+class PasswordChangeView(auth.PasswordChangeView):
+    """Django's view; a new password also ends the old API token (someone who learnt the old
+    password may have taken the token too)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = "/accounts/profile/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        revoked = api_token_revoke(user=form.user)
+        messages.success(self.request, password_changed_message(revoked))
+        return response
+
+
+class PasswordResetConfirmView(auth.PasswordResetConfirmView):
+    """Django's view; a reset also ends the API token, as a change does."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        api_token_revoke(user=form.user)
+        return response
+
+
+def password_changed_message(token_revoked: bool) -> str:
+    if token_revoked:
+        return (
+            "Your password is changed. Your API token was revoked with the old password: "
+            "create a new one below and update your scripts."
+        )
+    return "Your password is changed."

@@ -10,15 +10,27 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from podium.accounts.client_address import client_address
+from podium.accounts.login_limits import login_failure_record, login_refusal
+
 from .base import ApiError, PodiumAPIView
+
+
+class ClientAddressThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle keyed on the client address as podium.accounts.client_address finds
+    it: DRF's own get_ident believes any X-Forwarded-For a client sends."""
+
+    def get_ident(self, request) -> str:
+        return client_address(request._request)
 
 
 class TokenObtainView(PodiumAPIView):
     # No session or token is needed (nor checked: CSRF would not apply to a password login).
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    # Password guessing: a few tries a minute per client address (REST_FRAMEWORK's "auth" rate).
-    throttle_classes = [ScopedRateThrottle]
+    # Password guessing: a few tries a minute per client address (REST_FRAMEWORK's "auth" rate),
+    # and the failed-login limits of the login page, per address and per username.
+    throttle_classes = [ClientAddressThrottle]
     throttle_scope = "auth"
 
     class InputSerializer(serializers.Serializer):
@@ -45,11 +57,18 @@ class TokenObtainView(PodiumAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        address = client_address(request._request)
+        refusal = login_refusal(address=address, username=username)
+        if refusal is not None:
+            raise ApiError(
+                refusal, code="too_many_failures", status_code=status.HTTP_429_TOO_MANY_REQUESTS
+            )
         user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
+            request._request, username=username, password=data.validated_data["password"]
         )
+        if user is None:
+            login_failure_record(address=address, username=username)
         if user is None or not user.is_active:
             raise ApiError(
                 "Unable to log in with this username and password.",

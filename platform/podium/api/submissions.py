@@ -107,6 +107,9 @@ class SubmissionListCreateView(PodiumAPIView):
             allow_null=True, help_text="Null: no daily or total limit."
         )
         resets_at = serializers.DateTimeField(help_text="When the daily count resets (UTC).")
+        failed_left_today = serializers.IntegerField(
+            allow_null=True, help_text="Failures allowed before uploads are refused for the day."
+        )
 
         class Meta:
             ref_name = "SubmissionCreated"
@@ -118,6 +121,9 @@ class SubmissionListCreateView(PodiumAPIView):
             allow_null=True, help_text="With ?phase= only; null: unlimited or not registered."
         )
         resets_at = serializers.DateTimeField(allow_null=True)
+        failed_left_today = serializers.IntegerField(
+            allow_null=True, help_text="With ?phase=: failures allowed before uploads are refused."
+        )
         refusal = serializers.CharField(help_text="With ?phase=: why your team may not submit.")
 
         class Meta:
@@ -171,6 +177,7 @@ class SubmissionListCreateView(PodiumAPIView):
         quota = team_quota(team=submission.team, phase=phase)
         submission.submissions_left_today = quota.left_today
         submission.resets_at = quota.resets_at
+        submission.failed_left_today = quota.failed_left_today
         return Response(self.OutputSerializer(submission).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -195,6 +202,7 @@ class SubmissionListCreateView(PodiumAPIView):
             "results": submissions,
             "submissions_left_today": left.left_today if left else None,
             "resets_at": left.resets_at if left else None,
+            "failed_left_today": left.failed_left_today if left else None,
             "refusal": left.refusal if left else "",
         }
         context = {"scores": ScoreView(request.user)}

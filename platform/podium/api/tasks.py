@@ -98,6 +98,11 @@ class LimitsSerializer(serializers.Serializer):
     concurrent = serializers.IntegerField(source="max_concurrent", allow_null=True)
     max_file_mb = serializers.IntegerField()
     count_failed = serializers.BooleanField()
+    failed_per_day = serializers.IntegerField(
+        source="max_failed_per_day",
+        allow_null=True,
+        help_text="Failed submissions per team per UTC day before uploads are refused.",
+    )
 
 
 class PhaseSerializer(serializers.Serializer):

@@ -12,9 +12,10 @@ from .base import (
     SandboxUnavailable,
 )
 from .files import grant_read, prepare_output_dir, read_output_file
+from .jobdirs import job_dirs_sweep, make_job_dir
 from .policy import probe_sandbox, require_sandbox, sandbox_available
 from .runner import python_binds, run_sandboxed, run_unsandboxed
-from .scoring import make_job_dir, run_scorer
+from .scoring import run_scorer
 
 __all__ = [
     "Identity",
@@ -24,6 +25,7 @@ __all__ = [
     "SandboxResult",
     "SandboxUnavailable",
     "grant_read",
+    "job_dirs_sweep",
     "make_job_dir",
     "prepare_output_dir",
     "probe_sandbox",

@@ -7,6 +7,7 @@ from typing import Any
 
 from .base import SandboxResult
 from .bwrap import DEFAULT_BWRAP
+from .jobdirs import job_dirs_sweep
 from .scoring import run_scorer
 
 
@@ -29,3 +30,16 @@ def run_scorer_with_settings(
     return run_scorer(
         job_dir, spec_path=spec_path, gold_path=gold_path, pred_path=pred_path, **scoring_options()
     )
+
+
+# A job directory fills up before its run starts (the copies), so once older than the run's
+# limit plus the time copying a large gold can take, no live job uses it.
+JOB_DIR_GRACE_S = 600
+
+
+def job_dirs_sweep_with_settings() -> list[Path]:
+    """Remove leftover job directories of this host (see podium.sandbox.jobdirs)."""
+    from django.conf import settings
+
+    timeout = getattr(settings, "PODIUM_SCORING_TIMEOUT", 300)
+    return job_dirs_sweep(max_age_s=timeout + JOB_DIR_GRACE_S)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
-import tempfile
 from pathlib import Path
 
 from .base import Identity, Limits, SandboxError, SandboxResult
@@ -101,10 +100,3 @@ def run_scorer(
         identity=identity,
         bwrap=bwrap,
     )
-
-
-def make_job_dir(parent: str | None = None) -> Path:
-    """A worker-owned job directory (0755) in which the job puts its input copies."""
-    path = Path(tempfile.mkdtemp(prefix="podium-job-", dir=parent))
-    path.chmod(0o755)
-    return path

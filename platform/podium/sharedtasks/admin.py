@@ -27,7 +27,7 @@ class PhaseInline(OrganiserInline, admin.StackedInline):
             {
                 "fields": [
                     ("max_per_day", "max_total", "max_concurrent"),
-                    ("max_file_mb", "count_failed"),
+                    ("max_file_mb", "count_failed", "max_failed_per_day"),
                 ]
             },
         ),

@@ -217,6 +217,15 @@ class Phase(models.Model):
     count_failed = models.BooleanField(
         default=False, help_text="Whether failed submissions count towards the limits."
     )
+    # Failures have an allowance of their own even where they do not count above: otherwise a
+    # team could keep the workers busy with files that fail, as often as it likes.
+    max_failed_per_day = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=10,
+        help_text="Failed submissions per team per UTC day; past it the team may not submit "
+        "until the next day. Empty means no limit.",
+    )
 
     selection = models.CharField(max_length=8, choices=Selection.choices, default="best")
     leaderboard_mode = models.CharField(

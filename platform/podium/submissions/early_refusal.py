@@ -9,13 +9,17 @@ describe); the API view runs it in `initial()`, before authentication (session a
 checks CSRF, which reads the body). Under WSGI a request without Content-Length has an empty body,
 so the header is always there to check.
 
-The phase is not known before parsing, so the bound is the largest limit of any phase plus slack
-for the form's other fields; the service then applies the exact limit of the chosen phase.
+The chosen phase is a field of the body, so the bound is the largest limit among the phases the
+upload can be for: the one named in the query string (`?phase=<id>`, which upload scripts and
+the form send), else the open phases of the task whose page posts, else (the API without
+`?phase=`) the open phases of the site. Closed phases never count: one organiser's generous
+limit on an old phase must not let large bodies reach every other task's upload view. The
+service then applies the exact limit of the phase in the body.
 """
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 
 from podium.sharedtasks.models import Phase
@@ -23,24 +27,44 @@ from podium.submissions.uploads import SubmissionRefused
 
 MB = 1024 * 1024
 DEFAULT_LIMIT_MB = 100
-SLACK_BYTES = 1 * MB
+SLACK_BYTES = 1 * MB  # the form's other fields and the multipart framing
 
 
-def largest_limit_mb() -> int:
-    return Phase.objects.aggregate(largest=Max("max_file_mb"))["largest"] or DEFAULT_LIMIT_MB
+def target_phases(request: HttpRequest, candidates: QuerySet[Phase]) -> QuerySet[Phase]:
+    """The open phases among `candidates` that the upload can be for (see the module doc)."""
+    phases = candidates.open()
+    named = request.GET.get("phase", "")
+    if named.isdigit():
+        return phases.filter(pk=int(named))
+    return phases
 
 
-def early_size_refusal(request: HttpRequest) -> SubmissionRefused | None:
-    """A 413 refusal when the declared body is far over every phase's limit, else None."""
+def largest_limit_mb(phases: QuerySet[Phase]) -> int | None:
+    """The largest file limit among `phases`; None when there is no such phase."""
+    return phases.aggregate(largest=Max("max_file_mb"))["largest"]
+
+
+def early_size_refusal(
+    request: HttpRequest, *, candidates: QuerySet[Phase] | None = None
+) -> SubmissionRefused | None:
+    """A 413 refusal when the declared body is far over the target phases' limits, else None.
+
+    `candidates`: the phases the posting page offers (a task's phases); all phases by default.
+    With no open target phase at all, the default limit bounds the body and the service then
+    refuses the upload with its own message (the phase is closed or unknown).
+    """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None  # Django treats an unreadable length as an empty body
-    largest = largest_limit_mb()
+    phases = target_phases(request, Phase.objects.all() if candidates is None else candidates)
+    largest = largest_limit_mb(phases) or DEFAULT_LIMIT_MB
     if length <= largest * MB + SLACK_BYTES:
         return None
-    return SubmissionRefused(
-        f"The upload is {length / MB:.1f} MB; no phase of this site accepts files over "
-        f"{largest} MB.",
-        code="too_large",
+    only = list(phases[:2])
+    where = (
+        f"the phase {only[0].name!r} accepts files of at most {largest} MB"
+        if len(only) == 1
+        else f"no open phase here accepts files over {largest} MB"
     )
+    return SubmissionRefused(f"The upload is {length / MB:.1f} MB; {where}.", code="too_large")

@@ -25,7 +25,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(status=Submission.Status.SCORED)
 
     def active(self):
-        """Queued or running: what the concurrent limit counts, and what pages poll for."""
+        """Queued or running: what pages poll for (the limit counts `holding_a_slot`)."""
         return self.filter(status__in=Submission.ACTIVE_STATUSES)
 
     def running(self):
@@ -33,6 +33,11 @@ class SubmissionQuerySet(models.QuerySet):
 
     def queued(self):
         return self.filter(status=Submission.Status.QUEUED)
+
+    def holding_a_slot(self):
+        """Queued or running, and uploaded rather than queued again by a rescore: what the
+        concurrent limit counts (a rescore never takes a team's slot)."""
+        return self.active().filter(status_before_rescore="")
 
 
 class Submission(models.Model):
@@ -72,6 +77,13 @@ class Submission(models.Model):
     )
     log = models.TextField(blank=True, help_text="For organisers only.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    status_before_rescore = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        help_text="The outcome the team got before organisers first queued it again: limits "
+        "count a rescored submission as this, never as queued, running or its new outcome.",
+    )
     enqueued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the scoring job was last handed to the broker."
     )

@@ -1,4 +1,9 @@
-"""How many submissions a team has used and has left in a phase."""
+"""How many submissions a team has used and has left in a phase.
+
+A rescored submission counts as the outcome the team had before organisers queued it again
+(``status_before_rescore``): rescoring never takes a slot of the concurrent limit, never adds to
+the daily or total count, and a failure of the new run is not the team's failure.
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -19,6 +24,15 @@ class Quota:
     concurrent: int | None
     active: int
     resets_at: datetime  # the next UTC midnight, when the daily count starts again
+    failed_per_day: int | None = None
+    failed_today: int = 0
+
+    @property
+    def failed_left_today(self) -> int | None:
+        """Failures the team may still have today before it is refused; None: no limit."""
+        if self.failed_per_day is None:
+            return None
+        return max(0, self.failed_per_day - self.failed_today)
 
     @property
     def left_today(self) -> int | None:
@@ -38,6 +52,13 @@ class Quota:
             return (
                 f"Your team has used its {self.per_day} submissions for today (UTC). "
                 f"The count resets at {self.resets_at:%Y-%m-%d %H:%M} UTC."
+            )
+        if self.failed_per_day is not None and self.failed_today >= self.failed_per_day:
+            return (
+                f"{self.failed_today} of your team's submissions failed today (UTC), the most "
+                f"this phase allows ({self.failed_per_day}). Check a file before uploading it "
+                "with `python -m scorers score` (see the task's data page); uploads are "
+                f"accepted again at {self.resets_at:%Y-%m-%d %H:%M} UTC."
             )
         if self.concurrent is not None and self.active >= self.concurrent:
             return (
@@ -65,11 +86,18 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     now = now or timezone.now()
     resets_at = next_utc_midnight(now)
     day_start = resets_at - timedelta(days=1)
-    counted = Q(status__in=counted_statuses(phase))
+    uploaded = Q(status_before_rescore="")
+    statuses = counted_statuses(phase)
+    counted = (uploaded & Q(status__in=statuses)) | Q(status_before_rescore__in=statuses)
+    failed = (uploaded & Q(status=Submission.Status.FAILED)) | Q(
+        status_before_rescore=Submission.Status.FAILED
+    )
+    today = Q(created_at__gte=day_start)
     usage = Submission.objects.filter(team=team, phase=phase, is_baseline=False).aggregate(
         total=Count("id", filter=counted),
-        today=Count("id", filter=counted & Q(created_at__gte=day_start)),
-        active=Count("id", filter=Q(status__in=Submission.ACTIVE_STATUSES)),
+        today=Count("id", filter=counted & today),
+        active=Count("id", filter=Q(pk__in=Submission.objects.holding_a_slot().values("pk"))),
+        failed_today=Count("id", filter=failed & today),
     )
     return Quota(
         per_day=phase.max_per_day,
@@ -79,4 +107,6 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
         concurrent=phase.max_concurrent,
         active=usage["active"],
         resets_at=resets_at,
+        failed_per_day=phase.max_failed_per_day,
+        failed_today=usage["failed_today"],
     )

@@ -1,6 +1,7 @@
 """Scoring again after organisers fix gold or the scorer."""
 
 from django.db import transaction
+from django.db.models import Case, F, When
 
 from podium.submissions import enqueue
 from podium.submissions.models import Submission
@@ -22,7 +23,15 @@ def submissions_rescore(*, submissions) -> int:
         count = Submission.objects.filter(
             pk__in=ids, status__in=[Status.SCORED, Status.FAILED]
         ).update(
-            status=Status.QUEUED, enqueued_at=None, error="", started_at=None, finished_at=None
+            status=Status.QUEUED,
+            enqueued_at=None,
+            error="",
+            started_at=None,
+            finished_at=None,
+            # The team's own outcome, kept through later rescores: limits count that (quotas).
+            status_before_rescore=Case(
+                When(status_before_rescore="", then=F("status")), default=F("status_before_rescore")
+            ),
         )
         transaction.on_commit(lambda: [enqueue.submission_enqueue(submission_id=pk) for pk in ids])
     return count

@@ -57,6 +57,7 @@ class Allowance:
     left_today: int | None  # None: no daily or total limit
     resets_at: datetime | None
     refusal: str = ""
+    failed_left_today: int | None = None  # None: no allowance of failures (or no team)
 
 
 def allowance(viewer, phase: Phase) -> Allowance:
@@ -67,7 +68,13 @@ def allowance(viewer, phase: Phase) -> Allowance:
             phase=phase, team=None, left_today=None, resets_at=None, refusal=refused.message
         )
     quota = team_quota(team=team, phase=phase)
-    return Allowance(phase=phase, team=team, left_today=quota.left_today, resets_at=quota.resets_at)
+    return Allowance(
+        phase=phase,
+        team=team,
+        left_today=quota.left_today,
+        resets_at=quota.resets_at,
+        failed_left_today=quota.failed_left_today,
+    )
 
 
 def submission_file_open(submission: Submission):

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from podium.broker import queue_empty
+from podium.sandbox.conf import job_dirs_sweep_with_settings
 from podium.submissions import enqueue
 from podium.submissions.models import Submission
 from podium.submissions.scoring import (
@@ -88,6 +89,7 @@ def submissions_sweep(*, now=None) -> dict[str, int]:
     finds nothing to change.
     """
     now = now or timezone.now()
+    job_dirs_sweep_with_settings()  # gold copies left on this host by dead runs
     dead = dead_runs(now=now)
     given_up = submission_give_up(runs=dead, now=now)
     revived = 0

@@ -70,6 +70,7 @@ def _phase(phase) -> dict:
             "concurrent": phase.max_concurrent,
             "max_file_mb": phase.max_file_mb,
             "count_failed": phase.count_failed,
+            "failed_per_day": phase.max_failed_per_day,
         },
     }
 

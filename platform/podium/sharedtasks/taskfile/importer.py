@@ -110,6 +110,7 @@ def _phase_values(spec: PhaseSpec) -> dict:
         "max_concurrent": limits.concurrent,
         "max_file_mb": limits.max_file_mb,
         "count_failed": limits.count_failed,
+        "max_failed_per_day": limits.failed_per_day,
     }
 
 

@@ -92,6 +92,8 @@ class LimitsSpec(Strict):
     concurrent: int | None = Field(default=None, ge=0)
     max_file_mb: int = Field(default=100, ge=1)
     count_failed: bool = False
+    # Failed submissions per team and UTC day before uploads are refused; null: no limit.
+    failed_per_day: int | None = Field(default=10, ge=0)
 
 
 class PhaseSpec(Strict):

@@ -37,9 +37,9 @@ def _render(request: HttpRequest, task, form: SubmitForm, *, status: int = 200, 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
-        refused = early_size_refusal(request)
+        task = task_or_404(request, slug)
+        refused = early_size_refusal(request, candidates=task.phases.all())
         if refused is not None:
-            task = task_or_404(request, slug)
             # Not a bound form: reading the posted fields would parse the body after all.
             return _render(
                 request,
