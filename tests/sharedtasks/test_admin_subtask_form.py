@@ -244,3 +244,14 @@ def test_the_tasks_page_links_to_a_new_subtask_of_that_task(client, task, organi
     response = client.post(reverse(ADD), subtask_post(theirs))
     assert response.status_code == 200 and "task" in response.context["adminform"].form.errors
     assert not Subtask.objects.filter(task=theirs).exists()
+
+
+def test_the_migration_counts_the_rows_the_old_admin_left_at_zero(task):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("podium.sharedtasks.migrations.0002_recount_dataset_rows")
+    Dataset.objects.update(row_count=0)
+    migration.recount(apps, None)
+    assert set(Dataset.objects.values_list("row_count", flat=True)) == {10}
