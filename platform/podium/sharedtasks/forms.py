@@ -109,7 +109,7 @@ class DatasetForm(forms.ModelForm):
             return data
         try:
             scorers.load_spec(subtask_scorer_spec(self.subtask, split=data["split"]))
-        except (scorers.SpecError, TypeError, ValueError):
+        except (scorers.SpecError, AttributeError, TypeError, ValueError):
             # The subtask's own form reports a configuration the scorer cannot use; checking
             # files against it would only repeat that error once per split.
             return data
