@@ -174,8 +174,8 @@ def test_the_leaderboard_exports_csv_by_format_or_accept(cast, client_for):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         header, row = response.content.decode().splitlines()
-        assert header.startswith("rank,team,baseline,method,submission,submitted_at,accuracy")
-        assert row.startswith("1,Alpha,0,")
+        assert header.startswith("rank,is_baseline,team,method,submission,submitted_at,accuracy")
+        assert row.startswith("1,false,Alpha,")
 
 
 def test_a_hidden_csv_board_answers_json_errors(cast, client_for):

@@ -150,14 +150,38 @@ def test_the_listing_shows_the_submissions_left_today(cast, client_for):
     assert body["resets_at"].endswith("T00:00:00Z") and body["refusal"] == ""
 
 
-def test_a_member_of_two_registered_teams_says_which_one_submits(cast, client_for):
-    from podium.teams.models import Membership
+def test_leaving_a_team_gives_neither_a_fresh_quota_nor_a_second_leaderboard_row(cast, client_for):
+    """The red-team repro: submit, leave the team (kept, it has results), create another."""
+    from podium.teams.services import team_create, team_join, team_leave
 
-    Membership.objects.create(team=cast.beta, user=cast.participant)
-    client = client_for(cast.participant)
-    ambiguous = upload(client, cast)
-    assert ambiguous.status_code == 400 and ambiguous.json()["code"] == "team_ambiguous"
-    chosen = upload(client, cast, team="beta")
-    assert chosen.status_code == 201
-    assert Submission.objects.get().team == cast.beta
-    assert upload(client, cast, team="gamma").json()["code"] == "unknown_team"
+    client = client_for(cast.outsider)
+    assert upload(client, cast).status_code == 201
+    assert team_leave(team=cast.beta, user=cast.outsider) is False  # Beta keeps its results
+    fresh = team_create(name="Beta again", captain=cast.outsider)
+    Registration.objects.create(team=fresh, task=cast.task, status=Registration.Status.APPROVED)
+
+    refused = upload(client, cast)
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["code"] == "submitted_with_other_team"
+    assert "with the team Beta;" in body["detail"] and "one team only" in body["detail"]
+    assert not Submission.objects.filter(team=fresh).exists()
+    # The listing says so too, before any upload is tried.
+    listing = client.get(URL, {"phase": cast.dev.pk}).json()
+    assert "one team only" in listing["refusal"]
+
+    # Back in the team they submitted with, they submit as before, on that team's quota.
+    team_leave(team=fresh, user=cast.outsider)
+    team_join(code=cast.beta.invite_code, user=cast.outsider)
+    assert upload(client, cast).status_code == 201
+    assert Submission.objects.filter(team=cast.beta).count() == 2
+
+
+def test_a_newcomer_to_a_team_submits_with_it(cast, client_for):
+    """The rule binds a person's own earlier submissions, not their new team's."""
+    from podium.teams.services import team_create
+
+    upload(client_for(cast.participant), cast)
+    newcomer = team_create(name="Gamma", captain=cast.stranger)
+    Registration.objects.create(team=newcomer, task=cast.task, status=Registration.Status.APPROVED)
+    assert upload(client_for(cast.stranger), cast).status_code == 201

@@ -48,8 +48,8 @@ def test_the_csv_has_fixed_metric_and_group_columns(test_phase, subtask, cast, s
     rows = list(csv.DictReader(io.StringIO(leaderboard_csv(board))))
     assert list(rows[0]) == [
         "rank",
+        "is_baseline",
         "team",
-        "baseline",
         "method",
         "submission",
         "submitted_at",
@@ -58,9 +58,9 @@ def test_the_csv_has_fixed_metric_and_group_columns(test_phase, subtask, cast, s
         "accuracy[language=en]",
         "macro_f1[language=en]",
     ]
-    assert [(r["rank"], r["baseline"], r["accuracy"]) for r in rows] == [
-        ("1", "0", "0.75"),
-        ("2", "1", "0.5"),
+    assert [(r["rank"], r["is_baseline"], r["accuracy"]) for r in rows] == [
+        ("1", "false", "0.75"),
+        ("2", "true", "0.5"),
     ]
     # A participant-typed name never reaches a spreadsheet as a formula.
     assert rows[0]["team"] == "'=HYPERLINK(evil)"
@@ -79,3 +79,19 @@ def test_the_json_export_is_plain_json_with_the_note(test_phase, subtask, cast, 
     assert data["columns"] == ["accuracy", "macro_f1"]
     assert data["rows"][0]["primary"] == PRIVATE_MARK
     assert data["rows"][0]["groups"] == {"language": {"en": {"accuracy": PRIVATE_MARK}}}
+
+
+def test_a_team_named_like_a_baseline_is_no_baseline_in_the_csv(
+    test_phase, subtask, cast, make_team, submit
+):
+    """Names like this are refused now (teams.names); one from before still cannot pass."""
+    submit(make_team("Baseline: tfidf-lr"), public=0.9, private=0.9)
+    submit(None, baseline=True, method="tfidf-lr", public=0.5, private=0.5)
+    board = leaderboard(
+        phase=test_phase, subtask=subtask, partition="public", viewer=cast["participant"]
+    )
+    rows = list(csv.DictReader(io.StringIO(leaderboard_csv(board))))
+    assert [(r["team"], r["is_baseline"]) for r in rows] == [
+        ("Baseline: tfidf-lr", "false"),
+        ("Baseline: tfidf-lr", "true"),
+    ]

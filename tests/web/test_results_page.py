@@ -111,7 +111,8 @@ def test_csv_download(cast, scored_test):
     response = browser().get("/tasks/tiny/results/test/a.csv")
     assert response["Content-Disposition"] == 'attachment; filename="tiny-test-a-public.csv"'
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("rank,team,baseline,method") and lines[1].startswith("1,Alpha")
+    assert lines[0].startswith("rank,is_baseline,team,method")
+    assert lines[1].startswith("1,false,Alpha")
 
 
 def test_a_draft_tasks_results_are_not_found(cast, scored_test):

@@ -108,3 +108,36 @@ def test_team_actions_need_the_csrf_token(cast):
     client = browser(cast.stranger, csrf=True)
     assert client.post("/teams/create/", {"name": "Gamma"}).status_code == 403
     assert not Team.objects.filter(name="Gamma").exists()
+
+
+def test_the_captain_renames_the_team_but_not_to_a_baseline_name(cast):
+    client = browser(cast.participant)
+    assert "Rename the team" in client.get("/teams/").content.decode()
+    refused = client.post("/teams/rename/", {"name": "Baseline: tfidf-lr"})
+    assert refused.status_code == 400
+    assert "may not read as &#x27;baseline&#x27;" in refused.content.decode()
+    cast.alpha.refresh_from_db()
+    assert cast.alpha.name == "Alpha"
+    assert client.post("/teams/rename/", {"name": "Alpha NLP"}).status_code == 302
+    cast.alpha.refresh_from_db()
+    assert cast.alpha.name == "Alpha NLP"
+
+
+def test_only_the_captain_may_rename(cast):
+    client = browser(cast.teammate)
+    assert "Rename the team" not in client.get("/teams/").content.decode()
+    response = client.post("/teams/rename/", {"name": "Tim's team"}, follow=True)
+    assert "Only the team&#x27;s captain may rename" in response.content.decode()
+    cast.alpha.refresh_from_db()
+    assert cast.alpha.name == "Alpha"
+
+
+def test_a_baseline_name_is_refused_at_creation_on_the_page(cast):
+    response = browser(cast.stranger).post("/teams/create/", {"name": "BASELINE majority"})
+    assert response.status_code == 400 and "may not read as" in response.content.decode()
+    assert not Team.objects.filter(name__icontains="baseline").exists()
+
+
+def test_the_task_page_states_the_one_team_per_phase_rule(cast):
+    page = html(cast.stranger, f"/tasks/{cast.task.slug}/")
+    assert "after changing teams you cannot submit again to a phase" in page

@@ -28,7 +28,6 @@ from podium.submissions.selectors import (
     visible_submissions,
 )
 from podium.submissions.uploads import submission_create
-from podium.teams.models import Team
 
 from .base import ApiError, PodiumAPIView, not_found, refused
 
@@ -66,15 +65,6 @@ class SubmissionSerializer(serializers.Serializer):
         return self.context["scores"].note(submission)
 
 
-def _own_team(user, slug: str | None) -> Team | None:
-    if slug is None:
-        return None
-    team = Team.objects.of_user(user).filter(slug=slug).first()
-    if team is None:
-        raise ApiError(f"You are not a member of a team {slug!r}.", code="unknown_team")
-    return team
-
-
 class SubmissionListCreateView(PodiumAPIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
@@ -86,9 +76,6 @@ class SubmissionListCreateView(PodiumAPIView):
         file = serializers.FileField(allow_empty_file=True)
         method_name = serializers.CharField(required=False, allow_blank=True, default="")
         description = serializers.CharField(required=False, allow_blank=True, default="")
-        team = serializers.SlugField(
-            required=False, help_text="Your team's slug; needed only if you are in several."
-        )
 
         class Meta:
             ref_name = "SubmissionCreateInput"
@@ -172,7 +159,6 @@ class SubmissionListCreateView(PodiumAPIView):
             upload=data.validated_data["file"],
             method_name=data.validated_data["method_name"],
             description=data.validated_data["description"],
-            team=_own_team(request.user, data.validated_data.get("team")),
         )
         quota = team_quota(team=submission.team, phase=phase)
         submission.submissions_left_today = quota.left_today

@@ -12,7 +12,10 @@ from typing import Any
 
 from .selectors import Leaderboard, LeaderboardRow
 
-FIXED_HEADER = ["rank", "team", "baseline", "method", "submission", "submitted_at"]
+# `is_baseline` comes before the team name and holds what the server knows (Submission.is_baseline,
+# set only for the organisers' baseline runs), so a team whose name reads like "Baseline: ..."
+# cannot pass for one in a spreadsheet (new names like that are refused, see teams.names).
+FIXED_HEADER = ["rank", "is_baseline", "team", "method", "submission", "submitted_at"]
 
 # A cell starting with one of these runs as a formula in spreadsheet programs; team and method
 # names are typed by participants (OWASP "CSV injection").
@@ -48,7 +51,7 @@ def _group_value(row: LeaderboardRow, metric: str, group_field: str, group_value
 def leaderboard_csv(board: Leaderboard) -> str:
     """One header row, then one row per leaderboard row in rank order.
 
-    Columns: rank, team, baseline (0/1), method, submission (id), submitted_at (ISO 8601), the
+    Columns: rank, is_baseline (true/false), team, method, submission (id), submitted_at (ISO), the
     metrics (primary first), then one column per metric and group, e.g. `macro_f1[language=en]`.
     An undefined value or rank is an empty cell.
     """
@@ -60,8 +63,8 @@ def leaderboard_csv(board: Leaderboard) -> str:
         writer.writerow(
             [
                 "" if row.rank is None else row.rank,
+                "true" if row.is_baseline else "false",
                 _text(row.team),
-                int(row.is_baseline),
                 _text(row.method_name),
                 row.submission_id,
                 row.submitted_at.isoformat(),

@@ -6,10 +6,14 @@ is refused with the line that is wrong instead of failing every participant's su
 
 import hashlib
 import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 import scorers
@@ -169,18 +173,24 @@ def dataset_store(
     inputs_path: Path,
     gold_path: Path | None,
     dry_run: bool = False,
+    dataset: Dataset | None = None,
 ) -> bool:
     """Create or update a split from checked files; says whether anything changed.
 
     Unchanged files are not stored again, so importing the same task file twice writes nothing.
+    `dataset` is the row to update when the caller has it (the admin, which may also change its
+    split); otherwise the subtask's row for `split`, or a new one.
     """
-    dataset = Dataset.objects.filter(subtask=subtask, split=split).first() or Dataset(
-        subtask=subtask, split=split
-    )
+    if dataset is None:
+        dataset = Dataset.objects.filter(subtask=subtask, split=split).first()
+    if dataset is None:
+        dataset = Dataset(subtask=subtask, split=split)
+    dataset.subtask, dataset.split = subtask, split
     changed = _replace_file(dataset.inputs, inputs_path, f"{split}.jsonl", dry_run=dry_run)
     if gold_path is not None:
         changed |= _replace_file(dataset.gold, gold_path, f"{split}.gold.jsonl", dry_run=dry_run)
-    if (changed or dataset.pk is None) and not dry_run:
+    # A zero count is recounted too: rows saved by the admin before it used this service kept 0.
+    if (changed or dataset.pk is None or not dataset.row_count) and not dry_run:
         dataset.row_count = count_rows(inputs_path)
         dataset.save()
     return changed or dataset.pk is None
@@ -189,3 +199,98 @@ def dataset_store(
 def count_rows(path: Path) -> int:
     with open(path, "rb") as handle:
         return sum(1 for line in handle if line.strip())
+
+
+@contextmanager
+def local_path(value: UploadedFile | None, field=None) -> Iterator[Path | None]:
+    """A path on disk for an uploaded file, or for `field`'s stored file when nothing new was
+    sent; None when there is neither. Small uploads live in memory and are spooled to a temp file.
+    """
+    if isinstance(value, UploadedFile):
+        if hasattr(value, "temporary_file_path"):
+            yield Path(value.temporary_file_path())
+            return
+        with tempfile.NamedTemporaryFile(suffix=".jsonl") as handle:
+            for chunk in value.chunks():
+                handle.write(chunk)
+            handle.flush()
+            value.seek(0)
+            yield Path(handle.name)
+        return
+    if field and field.name:
+        with (
+            field.storage.open(field.name, "rb") as stored,
+            tempfile.NamedTemporaryFile(suffix=".jsonl") as handle,
+        ):
+            # Through the storage API, so that a remote (object) storage works as well as disk.
+            for chunk in iter(lambda: stored.read(1 << 20), b""):
+                handle.write(chunk)
+            handle.flush()
+            yield Path(handle.name)
+        return
+    yield None
+
+
+def dataset_check_uploads(
+    *,
+    subtask: Subtask,
+    split: str,
+    inputs: UploadedFile | None,
+    gold: UploadedFile | None,
+    dataset: Dataset | None = None,
+    clear_gold: bool = False,
+) -> list[str]:
+    """dataset_check_files for files sent from a form; a file not sent is the stored one."""
+    stored_inputs = dataset.inputs if dataset is not None else None
+    stored_gold = dataset.gold if dataset is not None and not clear_gold else None
+    with (
+        local_path(inputs, stored_inputs) as inputs_path,
+        local_path(gold, stored_gold) as gold_path,
+    ):
+        if inputs_path is None:
+            return ["inputs: a split needs an inputs file"]
+        return dataset_check_files(
+            subtask=subtask, split=split, inputs_path=inputs_path, gold_path=gold_path
+        )
+
+
+@transaction.atomic
+def dataset_store_uploads(
+    *,
+    subtask: Subtask,
+    split: str,
+    inputs: UploadedFile | None,
+    gold: UploadedFile | None,
+    dataset: Dataset | None = None,
+    clear_gold: bool = False,
+) -> Dataset:
+    """The admin's way in: files sent from a form (checked with dataset_check_uploads first),
+    stored through dataset_store like the task file's, so the row count is counted the same way.
+
+    A file not sent keeps the stored one; `clear_gold` removes the gold (train splits only need
+    inputs; a dev or test split without gold does not pass the check).
+    """
+    stored_inputs = dataset.inputs if dataset is not None else None
+    stored_gold = dataset.gold if dataset is not None and not clear_gold else None
+    with (
+        local_path(inputs, stored_inputs) as inputs_path,
+        local_path(gold, stored_gold) as gold_path,
+    ):
+        if clear_gold and dataset is not None and dataset.gold:
+            old, storage = dataset.gold.name, dataset.gold.storage
+            dataset.gold = ""
+            transaction.on_commit(lambda: storage.delete(old))
+        moved = dataset is not None and dataset.pk is not None and dataset.split != split
+        dataset_store(
+            subtask=subtask,
+            split=split,
+            inputs_path=inputs_path,
+            gold_path=gold_path,
+            dataset=dataset,
+        )
+    if dataset is None:
+        return Dataset.objects.get(subtask=subtask, split=split)
+    if moved or clear_gold:
+        # dataset_store saves only when a file changed; a new split or a cleared gold is a change.
+        dataset.save()
+    return dataset

@@ -1,22 +1,39 @@
 """Admin forms that check organisers' configuration and data files when they are saved."""
 
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 import scorers
-from podium.sharedtasks.datasets import dataset_check_files
+from podium.sharedtasks.admin_fields import ListField, MetricsField
+from podium.sharedtasks.datasets import dataset_check_uploads
 from podium.sharedtasks.models import Dataset, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
 
 
 class SubtaskForm(forms.ModelForm):
+    """A subtask's settings; on save the whole scorer configuration goes through the scorers'
+    own spec loader, and its message is shown on the field it concerns."""
+
+    labels = ListField(
+        lines=True,
+        label="Labels",
+        help_text="One label per line (or separated by commas), for labelled subtasks.",
+    )
+    group_fields = ListField(
+        lines=False,
+        label="Group fields",
+        help_text="Gold columns to break scores down by, separated by commas, e.g. language, "
+        "domain.",
+    )
+    metrics = MetricsField(label="Metrics")
+
     class Meta:
         model = Subtask
         exclude = []  # noqa: DJ006 - every field is edited in the admin's fieldsets
+        help_texts = {
+            "primary_metric": "The metric that ranks the leaderboard (its name, or "
+            "its key when a line sets key=...)."
+        }
 
     def clean(self):
         data = super().clean()
@@ -27,41 +44,38 @@ class SubtaskForm(forms.ModelForm):
             self.add_error("labels", "A label set is needed when values are labels.")
         elif candidate.value_type != Subtask.ValueType.LABEL and candidate.labels:
             self.add_error("labels", "Only labelled subtasks have a label set; leave it empty.")
-        if candidate.primary_metric not in candidate.metric_names:
-            self.add_error(
-                "primary_metric", f"Must be one of the metrics: {candidate.metric_names}"
-            )
-        if not self.errors:
-            try:
-                scorers.load_spec(subtask_scorer_spec(candidate, split="test"))
-            except scorers.SpecError as exc:
-                raise forms.ValidationError(
-                    f"The scorer cannot use this configuration: {exc}"
-                ) from exc
+        if self.errors:
+            return data
+        try:
+            scorers.load_spec(subtask_scorer_spec(candidate, split="test"))
+        except scorers.SpecError as exc:
+            self.add_error(_spec_error_field(str(exc)), f"The scorer cannot use this: {exc}")
         return data
 
 
+# The first words of the scorers' SpecError messages, and the field each one is about.
+_SPEC_ERROR_FIELDS = (
+    (("metric", "unknown metric", "metrics"), "metrics"),
+    (("primary",), "primary_metric"),
+    (("labels",), "labels"),
+    (("range",), "value_min"),
+    (("separator",), "separator"),
+    (("group_fields", "group field"), "group_fields"),
+    (("format",), "file_format"),
+    (("value_type",), "value_type"),
+    (("id_field",), "id_field"),
+    (("value_field",), "value_field"),
+)
+
+
+def _spec_error_field(message: str) -> str | None:
+    for starts, field in _SPEC_ERROR_FIELDS:
+        if message.startswith(starts):
+            return field
+    return None
+
+
 _SUBTASK_FIELDS = {f.name for f in Subtask._meta.concrete_fields} - {"id", "task"}
-
-
-@contextmanager
-def _local_path(value, field):
-    """A path on disk for an uploaded file, or for the stored file when nothing new was sent."""
-    if isinstance(value, UploadedFile):
-        if hasattr(value, "temporary_file_path"):
-            yield Path(value.temporary_file_path())
-            return
-        with tempfile.NamedTemporaryFile(suffix=".jsonl") as handle:
-            for chunk in value.chunks():
-                handle.write(chunk)
-            handle.flush()
-            value.seek(0)
-            yield Path(handle.name)
-        return
-    if field and field.name:
-        yield Path(field.storage.path(field.name))
-        return
-    yield None
 
 
 class StoredFileInput(forms.ClearableFileInput):
@@ -75,23 +89,44 @@ class StoredFileInput(forms.ClearableFileInput):
 
 
 class DatasetForm(forms.ModelForm):
+    """One split in the subtask's admin page. The files are checked here (errors on the form) and
+    stored by the admin through sharedtasks.datasets, the task-file import's own service."""
+
     class Meta:
         model = Dataset
         fields = ["split", "inputs", "gold"]
         widgets = {"inputs": StoredFileInput, "gold": StoredFileInput}
 
+    def __init__(self, *args, subtask: Subtask, **kwargs):
+        # The subtask comes from the formset: on "add" it is not saved yet (it has no pk), and
+        # the dataset instance has no subtask until the admin saves both.
+        super().__init__(*args, **kwargs)
+        self.subtask = subtask
+
     def clean(self):
         data = super().clean()
-        if self.errors or not data.get("inputs"):
+        if self.errors or not self.has_changed() or not data.get("inputs"):
             return data
-        subtask = self.instance.subtask
-        with (
-            _local_path(data.get("inputs"), self.instance.inputs) as inputs_path,
-            _local_path(data.get("gold"), self.instance.gold) as gold_path,
-        ):
-            problems = dataset_check_files(
-                subtask=subtask, split=data["split"], inputs_path=inputs_path, gold_path=gold_path
-            )
+        try:
+            scorers.load_spec(subtask_scorer_spec(self.subtask, split=data["split"]))
+        except (scorers.SpecError, AttributeError, TypeError, ValueError):
+            # The subtask's own form reports a configuration the scorer cannot use; checking
+            # files against it would only repeat that error once per split.
+            return data
+        new = [data[f] if isinstance(data[f], UploadedFile) else None for f in ("inputs", "gold")]
+        problems = dataset_check_uploads(
+            subtask=self.subtask,
+            split=data["split"],
+            inputs=new[0],
+            gold=new[1],
+            dataset=self.instance if self.instance.pk else None,
+            clear_gold=data.get("gold") is False,
+        )
         if problems:
             raise forms.ValidationError(problems)
         return data
+
+
+class DatasetFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "subtask": self.instance}

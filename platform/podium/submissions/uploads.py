@@ -33,27 +33,40 @@ class SubmissionRefused(Exception):
         self.code = code
 
 
-def submitting_team(*, user, phase: Phase, team: Team | None = None) -> Team:
-    """The user's team with an approved registration for the phase's task."""
-    teams = Team.objects.filter(
+def submitting_team(*, user, phase: Phase) -> Team:
+    """The user's team (one per person), if its registration for the phase's task is approved.
+
+    A person's submissions to a phase belong to one team. Someone who submitted to `phase` with a
+    team and then left it cannot submit to that phase again with another team: otherwise leaving
+    and creating a team would give them a fresh quota and a second leaderboard row. Team changes
+    themselves stay free (a person may move on, and may submit with the new team to the phases
+    they have not submitted to yet); the task page states the rule.
+    """
+    team = Team.objects.filter(
         memberships__user=user,
         registrations__task_id=phase.task_id,
         registrations__status=Registration.Status.APPROVED,
-    )
-    if team is not None:
-        teams = teams.filter(pk=team.pk)
-    found = list(teams[:2])
-    if not found:
+    ).first()
+    if team is None:
         raise SubmissionRefused(
             "You are not in a team with an approved registration for this task.",
             code="not_registered",
         )
-    if len(found) > 1:
+    earlier = (
+        Submission.objects.filter(user=user, phase=phase, is_baseline=False)
+        .exclude(team=team)
+        .select_related("team")
+        .first()
+    )
+    if earlier is not None:
         raise SubmissionRefused(
-            "You are in several registered teams for this task; say which team submits.",
-            code="team_ambiguous",
+            f"You already submitted to {phase.name} with the team {earlier.team.name}; a "
+            "person's submissions to a phase count for one team only, so you cannot submit to "
+            f"this phase with {team.name}.",
+            code="submitted_with_other_team",
+            status=403,
         )
-    return found[0]
+    return team
 
 
 def _check_file(phase: Phase, upload: UploadedFile) -> str:
@@ -82,7 +95,6 @@ def submission_create(
     upload: UploadedFile,
     method_name: str = "",
     description: str = "",
-    team: Team | None = None,
     now=None,
 ) -> Submission:
     """Accept a prediction file for (phase, subtask), or raise SubmissionRefused.
@@ -106,7 +118,7 @@ def submission_create(
             f"{MAX_DESCRIPTION}.",
             code="too_long",
         )
-    team = submitting_team(user=user, phase=phase, team=team)
+    team = submitting_team(user=user, phase=phase)
     submission = _stored(
         phase=phase, subtask=subtask, upload=upload, user=user, team=team,
         method_name=method_name, description=description,

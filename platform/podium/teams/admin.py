@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
+from podium.teams.forms import TeamAdminForm
 from podium.teams.models import Membership, Registration, Team
 from podium.teams.services import registrations_decide
 
@@ -15,6 +16,7 @@ class MembershipInline(admin.TabularInline):
 class TeamAdmin(admin.ModelAdmin):
     """Teams are the participants' own; only superusers manage them in the admin."""
 
+    form = TeamAdminForm
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]

@@ -13,6 +13,7 @@ def new_invite_code() -> str:
 
 class TeamQuerySet(models.QuerySet):
     def of_user(self, user):
+        """The user's team, as a queryset of at most one row (one team per person: a constraint)."""
         return self.filter(memberships__user=user)
 
 
@@ -45,7 +46,14 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="membership_one_per_user_team"),
+            # One team per person, held here rather than only in teams.services, so that two
+            # concurrent "create" or "join" requests of one person cannot both succeed. It also
+            # keeps "my team" unambiguous on every page and in the upload path.
+            models.UniqueConstraint(
+                fields=["user"],
+                name="membership_one_team_per_user",
+                violation_error_message="This person is already in a team: one team per person.",
+            ),
             # A team has at most one captain; hand-over swaps roles in one transaction.
             models.UniqueConstraint(
                 fields=["team"], condition=Q(role="captain"), name="membership_one_captain"

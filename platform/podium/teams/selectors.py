@@ -10,7 +10,7 @@ from podium.teams.models import Membership, Registration, Team
 
 
 def user_team(user) -> Team | None:
-    """The viewer's team (a person is in at most one, see teams.services), members prefetched."""
+    """The viewer's team (at most one: a constraint on Membership), members prefetched."""
     if user is None or not user.is_authenticated:
         return None
     return (
@@ -25,7 +25,6 @@ def user_team(user) -> Team | None:
                 queryset=Registration.objects.select_related("task").order_by("task__title"),
             ),
         )
-        .order_by("pk")
         .first()
     )
 
@@ -42,7 +41,6 @@ def task_registration(user, task) -> Registration | None:
     return (
         Registration.objects.filter(team__memberships__user=user, task=task)
         .select_related("team")
-        .order_by("pk")
         .first()
     )
 

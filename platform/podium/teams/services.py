@@ -3,8 +3,13 @@
 Rules the pages and the API share (each refusal is a `TeamError` whose message is for the user):
 
 - A person belongs to at most one team (the demo tasks' terms say so, and it spares the upload
-  form a "which team?" question). Creating or joining a team while in one is refused.
+  form a "which team?" question). Creating or joining a team while in one is refused; a database
+  constraint (one membership per user) settles two concurrent requests of the same person.
+- Team names are unique ignoring case, and names that read as "baseline" (ignoring case,
+  spacing, punctuation and look-alike letters, see teams.names) are reserved: leaderboards list
+  the organisers' baselines among the teams, and a team must not pass for one.
 - Anyone holding a team's invite code may join; members see the code, the captain rotates it.
+- The captain renames the team, under the same name rules as at creation.
 - A member may leave at any time. The captain must hand over first, unless alone: the last
   member leaving deletes a team that has no submissions, and keeps one that has (its results
   stay on the leaderboards) with a fresh invite code, so old links stop working.
@@ -21,6 +26,7 @@ from django.utils.text import slugify
 
 from podium.sharedtasks.models import SharedTask
 from podium.teams.models import Membership, Registration, Team, new_invite_code
+from podium.teams.names import reserved_word_in
 
 MAX_TEAM_NAME = 100
 
@@ -49,14 +55,47 @@ def _captain_membership(team: Team, user) -> Membership:
     return membership
 
 
-@transaction.atomic
-def team_create(*, name: str, captain) -> Team:
-    """A new team with `captain` as its first member."""
+def team_name_check(*, name: str, team: Team | None = None) -> str:
+    """The name as it will be stored (trimmed), or a TeamError saying why it cannot be used.
+
+    `team` is the team being renamed (its own name is not "taken"). The admin's team form calls
+    this too, so no path stores a name the participants' pages would refuse.
+    """
     name = name.strip()
     if not name or len(name) > MAX_TEAM_NAME:
         raise TeamError(f"A team name has 1 to {MAX_TEAM_NAME} characters.", code="bad_name")
-    if Team.objects.filter(name__iexact=name).exists():
+    if reserved := reserved_word_in(name):
+        raise TeamError(
+            f"Team names may not read as {reserved!r}: leaderboards mark the organisers' "
+            f"{reserved}s, and a team must not look like one. Choose another name.",
+            code="name_reserved",
+        )
+    taken = Team.objects.filter(name__iexact=name)
+    if team is not None:
+        taken = taken.exclude(pk=team.pk)
+    if taken.exists():
         raise TeamError(f"The name {name!r} is taken; choose another.", code="name_taken")
+    return name
+
+
+def _join_as(team: Team, user, role: str) -> Membership:
+    """Insert the membership; the one-team-per-user constraint decides a concurrent race."""
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(team=team, user=user, role=role)
+    except IntegrityError as exc:
+        if Membership.objects.filter(user=user).exists():
+            raise TeamError("You are already in a team; leave it first.", code="has_team") from exc
+        # The other constraint: someone else became the captain of a captainless team just now.
+        raise TeamError(
+            "The team changed while you joined; please try again.", code="retry"
+        ) from exc
+
+
+@transaction.atomic
+def team_create(*, name: str, captain) -> Team:
+    """A new team with `captain` as its first member."""
+    name = team_name_check(name=name)
     _refuse_if_in_a_team(captain)
     base = slugify(name)[:90] or "team"
     slug, n = base, 1
@@ -68,7 +107,23 @@ def team_create(*, name: str, captain) -> Team:
             team = Team.objects.create(name=name, slug=slug)
     except IntegrityError as exc:  # a concurrent creation took the name between check and insert
         raise TeamError(f"The name {name!r} is taken; choose another.", code="name_taken") from exc
-    Membership.objects.create(team=team, user=captain, role=Membership.Role.CAPTAIN)
+    # A refusal here propagates out of this transaction, so the new team is rolled back too.
+    _join_as(team, captain, Membership.Role.CAPTAIN)
+    return team
+
+
+@transaction.atomic
+def team_rename(*, team: Team, name: str, by) -> Team:
+    """Rename the team (captain only). The slug stays, so links and API calls keep working."""
+    _captain_membership(team, by)
+    team.name = team_name_check(name=name, team=team)
+    try:
+        with transaction.atomic():
+            team.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise TeamError(
+            f"The name {team.name!r} is taken; choose another.", code="name_taken"
+        ) from exc
     return team
 
 
@@ -97,7 +152,7 @@ def team_join(*, code: str, user) -> Team:
         if team.memberships.filter(role=Membership.Role.CAPTAIN).exists()
         else Membership.Role.CAPTAIN
     )
-    Membership.objects.create(team=team, user=user, role=role)
+    _join_as(team, user, role)
     return team
 
 

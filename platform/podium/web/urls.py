@@ -48,6 +48,7 @@ urlpatterns = [
     path("teams/create/", teams.team_create_view, name="team-create"),
     path("teams/join/", teams.team_join_view, name="team-join"),
     path("teams/join/<str:code>/", teams.team_join_link, name="team-join-link"),
+    path("teams/rename/", teams.team_rename_view, name="team-rename"),
     path("teams/leave/", teams.team_leave_view, name="team-leave"),
     path("teams/handover/", teams.team_handover_view, name="team-handover"),
     path("teams/invite/rotate/", teams.team_rotate_view, name="team-rotate"),

@@ -1,4 +1,4 @@
-"""/teams/: the viewer's team; create, join (by code or link), leave, hand over, new invite code."""
+"""/teams/: the viewer's team; create, join (code or link), rename, leave, hand over, new code."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from podium.teams.forms import HandoverForm, TeamCreateForm, TeamJoinForm
+from podium.teams.forms import HandoverForm, TeamCreateForm, TeamJoinForm, TeamRenameForm
 from podium.teams.models import Membership, Team
 from podium.teams.selectors import membership_of, user_team
 from podium.teams.services import (
@@ -19,6 +19,7 @@ from podium.teams.services import (
     team_invite_rotate,
     team_join,
     team_leave,
+    team_rename,
 )
 
 
@@ -38,6 +39,7 @@ def _page(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
                 reverse("web:team-join-link", args=[team.invite_code])
             ),
             handover_form=HandoverForm(team=team, captain=request.user) if captain else None,
+            rename_form=(forms.get("rename_form") or TeamRenameForm()) if captain else None,
             alone=len(team.memberships.all()) == 1,
         )
     return render(request, "web/team.html", context, status=status)
@@ -87,6 +89,25 @@ def team_join_view(request: HttpRequest) -> HttpResponse:
         field="code",
         action=lambda data: team_join(code=data["code"], user=request.user),
         success=lambda joined: f"You joined {joined.name}.",
+    )
+
+
+@login_required
+@require_POST
+def team_rename_view(request: HttpRequest) -> HttpResponse:
+    team = user_team(request.user)
+    membership = membership_of(team, request.user) if team is not None else None
+    if membership is None or membership.role != Membership.Role.CAPTAIN:
+        # Only the captain's page has the form, so the refusal is a message, as for the buttons.
+        messages.error(request, "Only the team's captain may rename the team.")
+        return redirect("web:team")
+    return _form_act(
+        request,
+        TeamRenameForm(request.POST),
+        key="rename_form",
+        field="name",
+        action=lambda data: team_rename(team=team, name=data["name"], by=request.user),
+        success=lambda renamed: f"Your team is called {renamed.name} now.",
     )
 
 
