@@ -104,6 +104,7 @@ def _command(run: BaselineRun, work: Path) -> tuple[list[str], dict[str, Path]]:
 def _follow(run: BaselineRun, process: subprocess.Popen, log: list[str]) -> None:
     """Read progress events from the child, saving the latest one about once a second."""
     last_saved = 0.0
+    assert process.stderr is not None  # opened with stderr=PIPE
     for line in process.stderr:
         line = line.rstrip("\n")
         try:
@@ -154,7 +155,7 @@ def baseline_execute(*, run_id: int) -> str | None:
         watchdog.start()
         try:
             _follow(run, process, log)
-            stdout = process.stdout.read()
+            stdout = process.stdout.read() if process.stdout else ""
             code = process.wait()
         finally:
             watchdog.cancel()
