@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from podium.baselineruns.selectors import baseline_subtasks_training
 from podium.web.markdown import render_markdown
 
 register = template.Library()
@@ -36,3 +37,9 @@ def get(mapping, key):
 @register.filter
 def metric_label(name: str) -> str:
     return name.replace("_", " ")
+
+
+@register.inclusion_tag("web/_baselines_training.html")
+def baselines_training(task) -> dict:
+    """The results page's notice while the task's baselines are still training or being scored."""
+    return {"subtasks": baseline_subtasks_training(task=task)}
