@@ -27,4 +27,6 @@ The demo logins are listed above. The baselines train in the background (a minut
 each results page says so until its baseline rows appear. Workers log to var/log/. Stop with Ctrl-C.
 
 MSG
-.venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+# DEBUG off: visitors see the friendly 404 and 500 pages, not Django's debug page with the URL
+# list; --insecure lets runserver serve the static files without DEBUG.
+DEBUG=false .venv/bin/python manage.py runserver --insecure "127.0.0.1:$PORT"

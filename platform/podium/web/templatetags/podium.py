@@ -39,6 +39,29 @@ def metric_label(name: str) -> str:
     return name.replace("_", " ")
 
 
+# Where a score was computed, in a participant's words.
+PARTITION_LABELS = {"all": "whole set", "public": "public part", "private": "private part"}
+
+
+@register.filter
+def partition_label(partition: str) -> str:
+    return PARTITION_LABELS.get(partition, partition)
+
+
+@register.filter
+def subtask_heading(subtask) -> str:
+    """ "a: Human or machine", or the title alone when it already names the subtask (the demo's
+    "A: human vs machine"), so that no heading reads "a: A: human vs machine"."""
+    title, slug = subtask.title.strip(), subtask.slug
+    if not title:
+        return slug
+    if title.lower() == slug.lower() or title.lower().startswith(
+        (f"{slug.lower()}:", f"{slug.lower()} ")
+    ):
+        return title
+    return f"{slug}: {title}"
+
+
 @register.inclusion_tag("web/_baselines_training.html")
 def baselines_training(task) -> dict:
     """The results page's notice while the task's baselines are still training or being scored."""
