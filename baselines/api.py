@@ -152,7 +152,7 @@ def run(
             fields=fields,
             train=train_texts,
             y=y,
-            dev=files.texts(dev_rows, fields, dev) if dev_rows else [],
+            dev=files.texts(dev_rows, fields, dev) if dev_rows and dev is not None else [],
             test=files.texts(test_rows, fields, test),
             labels=labels,
             params=params,

@@ -234,14 +234,15 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
         pred, (spec.id_field,)
     ):
         return None
-    factors = {f: factorize(gold[0][f]) for f in spec.gold_columns}
-    if any(f is None for f in factors.values()):
+    maybe = {f: factorize(gold[0][f]) for f in spec.gold_columns}
+    factors = {f: factor for f, factor in maybe.items() if factor is not None}
+    if len(factors) < len(maybe):
         return None
     if spec.partition_field and not set(factors[spec.partition_field].values) <= set(PARTITIONS):
         return None
     if spec.kind == "number":
-        return number_dataset(spec, gold, g_fmt == "jsonl", pred, factors)  # type: ignore[arg-type]
-    return _label_dataset(spec, gold, pred, factors)  # type: ignore[arg-type]
+        return number_dataset(spec, gold, g_fmt == "jsonl", pred, factors)
+    return _label_dataset(spec, gold, pred, factors)
 
 
 def _label_dataset(

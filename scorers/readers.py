@@ -62,8 +62,7 @@ def _read_jsonl(lines: list[str], fields: tuple[str, ...], errors: ErrorList) ->
         try:
             obj = _loads(line)
         except ValueError as exc:
-            msg = getattr(exc, "msg", "invalid JSON")
-            errors.add("invalid JSON", f"invalid JSON: {msg}", line=i, column=_col(exc))
+            errors.add("invalid JSON", json_problem(exc), line=i)
             continue
         except RecursionError:
             errors.add("invalid JSON", "invalid JSON: nested too deeply", line=i)
@@ -101,9 +100,27 @@ def _read_json_list_quick(text: str, fields: tuple[str, ...]) -> Table | None:
     )
 
 
-def _col(exc: ValueError) -> str | None:
+# The json module's messages end in "at" and expect its own position suffix; these read whole.
+JSON_PROBLEMS = {
+    "Unterminated string starting at": 'a string is never closed (a missing ")',
+    "Expecting value": "a value is expected (a stray comma, or a missing value?)",
+    "Expecting property name enclosed in double quotes": "a key in double quotes is expected",
+    "Expecting ',' delimiter": "a ',' is expected between items",
+    "Expecting ':' delimiter": "a ':' is expected after a key",
+    "Extra data": "there is more after the JSON value (one object per line)",
+    "Invalid control character at": "a string holds a raw control character (a tab or newline?)",
+    "Invalid \\escape": "a string holds an invalid backslash escape",
+    "Invalid \\uXXXX escape": "a string holds an invalid \\uXXXX escape",
+}
+
+
+def json_problem(exc: ValueError, *, pos: bool = True) -> str:
+    """A whole sentence for a JSON decoding error, with the character where it was found."""
+    msg = str(getattr(exc, "msg", "") or "the line is not valid JSON")
+    problem = JSON_PROBLEMS.get(msg, msg.removesuffix(" at"))
     col = getattr(exc, "colno", None)
-    return f"char {col}" if col else None
+    where = f" at character {col}" if pos and col else ""
+    return f"invalid JSON{where}: {problem}"
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -136,11 +153,8 @@ def _read_json_list(text: str, fields: tuple[str, ...], errors: ErrorList) -> Ta
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except ValueError as exc:
-            errors.add(
-                "invalid JSON",
-                f"invalid JSON: {getattr(exc, 'msg', exc)}",
-                line=line_of(getattr(exc, "pos", start)),
-            )
+            pos = getattr(exc, "pos", start)
+            errors.add("invalid JSON", json_problem(exc, pos=False), line=line_of(pos))
             return table
         except RecursionError:
             errors.add("invalid JSON", "invalid JSON: nested too deeply", line=line_of(start))

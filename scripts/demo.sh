@@ -8,17 +8,25 @@ bash scripts/setup.sh
 PORT=${PORT:-8000}
 mkdir -p var/log
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py seed_demo   # queues the demo baselines; the workers below train them
 
-.venv/bin/celery -A podium worker -B -Q scoring,gpu --concurrency 2 --loglevel INFO \
+# Two workers: one scores uploads (and runs beat), one trains baselines (the `gpu` queue), so the
+# demo baselines that seed_demo queued never hold up a participant's upload.
+.venv/bin/celery -A podium worker -B -Q scoring -n scoring@%h --concurrency 2 --loglevel INFO \
   --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
-worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+scoring=$!
+.venv/bin/celery -A podium worker -Q gpu -n baselines@%h --concurrency 1 --loglevel INFO \
+  >var/log/baseline-worker.log 2>&1 &
+baselines=$!
+trap 'kill $scoring $baselines 2>/dev/null; wait $scoring $baselines 2>/dev/null' EXIT INT TERM
 
 cat <<MSG
 
 Podium is running at http://127.0.0.1:$PORT/  (admin: http://127.0.0.1:$PORT/admin/)
-The worker logs to var/log/worker.log. The demo logins are listed above. Stop with Ctrl-C.
+The demo logins are listed above. The baselines train in the background (a minute or two);
+each results page says so until its baseline rows appear. Workers log to var/log/. Stop with Ctrl-C.
 
 MSG
-.venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+# DEBUG off: visitors see the friendly 404 and 500 pages, not Django's debug page with the URL
+# list; --insecure lets runserver serve the static files without DEBUG.
+DEBUG=false .venv/bin/python manage.py runserver --insecure "127.0.0.1:$PORT"

@@ -27,6 +27,7 @@ fi
 
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-# torch first, pinned: with it in place, transformers does not pull a newer torch (gigabytes).
-.venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[dev,baselines]"
+# Every dependency at the version in constraints.txt (what CI tested), so a new release cannot
+# change a score silently. torch first: with it in place, transformers does not pull another.
+.venv/bin/python -m pip install --quiet -c constraints.txt "torch==2.13.0"
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,baselines]"

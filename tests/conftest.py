@@ -1,5 +1,5 @@
-"""The cast every platform test can use: an organiser, a participant, a teammate, an outsider,
-and an organiser of another task who must be refused like any stranger."""
+"""What every test folder shares: isolated storage, a clean cache, a fast password hasher, the
+broker stand-in, `make_user`, the small task file, and the one cast (tests/cast.py)."""
 
 import json
 from datetime import timedelta
@@ -47,17 +47,30 @@ def no_broker(monkeypatch):
     return sent
 
 
-@pytest.fixture
-def make_user(django_user_model):
-    def make(username: str, *, organiser: bool = False, **extra):
-        from podium.permissions import organiser_grant
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    """One cheap hasher for the whole suite (the production one costs ~0.3 s per password)."""
+    from django.test.utils import override_settings
 
-        user = django_user_model.objects.create_user(
-            username=username, password="pw-" + username, **extra
-        )
-        if organiser:
-            organiser_grant(user=user)
-        return user
+    from tests.cast import FAST_PASSWORD_HASHERS
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture
+def fast_passwords():
+    """Kept for tests that still ask for it: the session-wide hasher above already applies."""
+
+
+@pytest.fixture
+def make_user():
+    """`make_user("ada", organiser=True)`: a user whose password is `pw-ada`."""
+
+    def make(username: str, *, organiser: bool = False, **extra):
+        from tests.cast import UserFactory
+
+        return UserFactory(username=username, organiser=organiser, **extra)
 
     return make
 

@@ -63,7 +63,7 @@ def train_batches(lengths: list[int], batch_size: int, generator: Any) -> list[l
 
     order = torch.randperm(len(lengths), generator=generator).tolist()
     pool = batch_size * POOL_BATCHES
-    batches = []
+    batches: list[list[int]] = []
     for start in range(0, len(order), pool):
         chunk = sorted(order[start : start + pool], key=lengths.__getitem__, reverse=True)
         batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))

@@ -68,7 +68,8 @@ def _optimizer(model: Any, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any
     import torch
 
     # The usual BERT recipe: no weight decay on biases and LayerNorm weights.
-    decay, no_decay = [], []
+    decay: list[Any] = []
+    no_decay: list[Any] = []
     for name, p in model.named_parameters():
         if p.requires_grad:
             (no_decay if p.ndim < 2 or "LayerNorm" in name else decay).append(p)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from podium.baselineruns.models import BaselineRun
+from podium.baselineruns.services import baseline_start
 from podium.permissions import organiser_grant
 from podium.sharedtasks.models import SharedTask
 from podium.sharedtasks.taskfile.importer import task_import
@@ -106,27 +108,23 @@ def demo_baseline_method(subtask) -> str:
     return "word-logodds"
 
 
-def demo_run_baselines(*, report=print) -> None:
-    """Train the TF-IDF baselines of the demo tasks here and score their submissions, so that the
-    leaderboards have baseline rows before the first participant arrives. Runs that already
-    succeeded are not repeated."""
-    from podium.baselineruns.models import BaselineRun
-    from podium.baselineruns.services import baseline_execute, baseline_start
-    from podium.submissions.scoring import submission_score
-
+def demo_queue_baselines(*, report=print) -> list[BaselineRun]:
+    """Send the demo subtasks' cheap baselines to the workers (the `gpu` queue), so that the site
+    answers at once and the baseline rows appear when each run is scored. A subtask whose run is
+    queued, running or done is left alone, so running the demo again queues nothing twice."""
     organiser = get_user_model().objects.get(username=ORGANISER)
+    live = [BaselineRun.Status.QUEUED, BaselineRun.Status.RUNNING, BaselineRun.Status.DONE]
+    queued = []
     for task in SharedTask.objects.filter(slug__in=demo_task_slugs()):
         for subtask in task.subtasks.all():
             method = demo_baseline_method(subtask)
-            done = BaselineRun.objects.filter(subtask=subtask, method=method, status="done")
-            if done.exists():
+            if BaselineRun.objects.filter(subtask=subtask, method=method, status__in=live).exists():
                 continue
-            run = baseline_start(subtask=subtask, method=method, by=organiser, enqueue=False)
-            status = baseline_execute(run_id=run.pk)
-            run.refresh_from_db()
-            for submission in run.submissions.all():
-                submission_score(submission_id=submission.pk)
-            report(f"  baseline {method} on {subtask}: {status} {json.dumps(run.dev_scores)}")
+            with transaction.atomic():
+                run = baseline_start(subtask=subtask, method=method, by=organiser)
+            queued.append(run)
+            report(f"  baseline {method} on {subtask}: queued (run #{run.pk})")
+    return queued
 
 
 def demo_task_slugs() -> list[str]:

@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+# The admin says whose it is (not "Django administration") in its header and tab titles.
+admin.site.site_header = "Podium administration"
+admin.site.site_title = "Podium admin"
+admin.site.index_title = "Tasks, teams and submissions"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

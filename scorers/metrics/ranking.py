@@ -162,7 +162,7 @@ def tpr_at_fpr(view: View, params: dict[str, Any], key: str) -> dict[str, float 
     if any(thresholds.get(int(d)) is None for d in present):
         return {key: None}
     cut = np.array(
-        [thresholds[c][0] if thresholds.get(c) else np.inf for c in range(max(thresholds) + 1)]
+        [(t[0] if (t := thresholds.get(c)) else np.inf) for c in range(max(thresholds) + 1)]
     )
     hits = int(np.count_nonzero(view.y_pred[pos] >= cut[domains]))
     return {key: hits / int(pos.sum())}

@@ -1,26 +1,21 @@
-"""The cast of the API tests, on the small task of tests/conftest.py.
-
-- participant and teammate: team Alpha, approved for the task
-- outsider: team Beta, also approved (a rival who must not see Alpha's files or private scores)
-- stranger: signed in, in no registered team
-- organiser of the task; other_organiser organises another task only
+"""The API tests' cast is the one cast of tests/cast.py, on the small task of tests/conftest.py
+(Alpha: participant and teammate; Beta: the outsider, a rival; a stranger; two organisers).
 The gold files carry GOLD_MARKER in a gold-only column: no response body may ever contain it.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from podium.sharedtasks.models import Phase, SharedTask
+from podium.sharedtasks.models import SharedTask
 from podium.sharedtasks.taskfile.importer import task_import
 from podium.submissions.models import Score, Submission
-from podium.teams.models import Membership, Registration
-from podium.teams.services import team_create
+from tests.cast import Cast, cast_build
+from tests.conftest import fast_passwords  # noqa: F401 - re-exported for older imports
 
 GOLD_MARKER = "GOLDONLY-4f1c9e"
 # A private-partition score value distinctive enough to search response bodies for.
@@ -40,52 +35,12 @@ def mark_gold(task_file) -> None:
         path.write_text("".join(json.dumps({**row, "note": GOLD_MARKER}) + "\n" for row in rows))
 
 
-@dataclass
-class Cast:
-    task: SharedTask
-    dev: Phase
-    test: Phase
-    participant: object
-    teammate: object
-    outsider: object
-    stranger: object
-    organiser: object
-    other_organiser: object
-    alpha: object
-    beta: object
-
-
 @pytest.fixture
-def cast(make_user, small_task_files) -> Cast:
+def cast(db, small_task_files) -> Cast:
+    """The one cast (tests/cast.py) on the small task, its gold files marked."""
     mark_gold(small_task_files)
     task_import(path=small_task_files)
-    task = SharedTask.objects.get(slug="tiny")
-    organiser = make_user("org", organiser=True)
-    task.organisers.add(organiser)
-    other_organiser = make_user("otherorg", organiser=True)
-    other = SharedTask.objects.create(slug="other", title="Other", visibility="published")
-    other.organisers.add(other_organiser)
-
-    participant, teammate = make_user("pat"), make_user("tim")
-    outsider, stranger = make_user("olga"), make_user("stan")
-    alpha = team_create(name="Alpha", captain=participant)
-    Membership.objects.create(team=alpha, user=teammate)
-    beta = team_create(name="Beta", captain=outsider)
-    for team in (alpha, beta):
-        Registration.objects.create(team=team, task=task, status=Registration.Status.APPROVED)
-    return Cast(
-        task=task,
-        dev=task.phases.get(slug="dev"),
-        test=task.phases.get(slug="test"),
-        participant=participant,
-        teammate=teammate,
-        outsider=outsider,
-        stranger=stranger,
-        organiser=organiser,
-        other_organiser=other_organiser,
-        alpha=alpha,
-        beta=beta,
-    )
+    return cast_build(task=SharedTask.objects.get(slug="tiny"))
 
 
 @pytest.fixture
@@ -137,9 +92,3 @@ def make_scored(cast: Cast, *, team, phase, value: float = 0.5, private: float =
             value=score,
         )
     return submission
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Six users per test: the production hasher would spend most of the suite's time hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,21 +8,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
 from podium.submissions.models import Score, Submission
-from podium.teams.models import Membership, Team
+from podium.teams.models import Team
+from tests.cast import Cast, cast_build
 
 NOW = timezone.now().replace(microsecond=0)
 _CELL = re.compile(r"^(?P<metric>[^\[]+)(?:\[(?P<field>[^=]+)=(?P<value>[^\]]+)\])?$")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast has six users: hashing their passwords properly would dominate these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -71,25 +65,9 @@ def test_phase(task):
 
 
 @pytest.fixture
-def cast(make_user, task):
-    """Who looks: the task's organiser, a participant and a teammate, an outsider, an organiser of
-    another task, and an anonymous visitor."""
-    organiser = make_user("org", organiser=True)
-    task.organisers.add(organiser)
-    other_org = make_user("other-org", organiser=True)
-    SharedTask.objects.create(slug="other", title="Other").organisers.add(other_org)
-    team = Team.objects.create(name="Cast", slug="cast")
-    participant, teammate = make_user("p"), make_user("mate")
-    Membership.objects.create(team=team, user=participant, role="captain")
-    Membership.objects.create(team=team, user=teammate)
-    return {
-        "organiser": organiser,
-        "participant": participant,
-        "teammate": teammate,
-        "outsider": make_user("outsider"),
-        "other_organiser": other_org,
-        "anonymous": AnonymousUser(),
-    }
+def cast(task) -> Cast:
+    """The one cast (tests/cast.py) on this folder's task; `cast["participant"]` works too."""
+    return cast_build(task=task)
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def test_the_best_rule_prefers_any_real_value_over_an_undefined_one(
 def test_baselines_are_marked_rows_one_per_method_ranked_among_teams(
     test_phase, subtask, cast, make_team, submit
 ):
-    team = make_team("Alpha")
+    team = cast["alpha"]
     submit(team, public=0.6)
     submit(None, baseline=True, method="tf-idf + LR", public=0.7)
     best_tfidf = submit(None, baseline=True, method="tf-idf + LR", public=0.75)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from podium.baselineruns.models import BaselineRun
 from podium.permissions import is_organiser
 from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
 from podium.teams.models import Membership, Registration, Team
@@ -61,3 +62,23 @@ def test_generated_passwords_are_printed_and_kept(monkeypatch, settings, tmp_pat
     assert get_user_model().objects.get(username="alice").check_password(password)
     assert line in second.getvalue()
     assert Registration.objects.filter(status="approved").count() == 6
+
+
+def test_the_demo_queues_its_baselines_for_the_workers_once(
+    monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """seed_demo trains nothing itself: one baseline run per demo subtask goes to the workers."""
+    from podium.baselineruns import tasks
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("PODIUM_DEMO_PASSWORD", "demo-pass-123")
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.run_baseline, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    runs = BaselineRun.objects.all()
+    assert runs.count() == Subtask.objects.count() and set(sent) == {r.pk for r in runs}
+    assert {r.status for r in runs} == {"queued"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert BaselineRun.objects.count() == len(sent) == Subtask.objects.count()

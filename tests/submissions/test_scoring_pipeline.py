@@ -209,11 +209,11 @@ def test_a_team_stays_on_the_leaderboard_while_its_submission_is_scored_again(ca
         ).rows
         return [(row.team, row.submission_id, row.primary) for row in rows]
 
-    assert board() == [("Team A", submission.pk, 1.0)]
+    assert board() == [("Alpha", submission.pk, 1.0)]
     submissions_rescore(submissions=Submission.objects.filter(pk=submission.pk))
-    assert board() == [("Team A", submission.pk, 1.0)]
+    assert board() == [("Alpha", submission.pk, 1.0)]
     submission_claim(submission_id=submission.pk)  # running again
-    assert board() == [("Team A", submission.pk, 1.0)]
+    assert board() == [("Alpha", submission.pk, 1.0)]
     assert fresh.pk not in [row[1] for row in board()]
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from podium.submissions.models import Submission
 from podium.submissions.quotas import team_quota
 from podium.submissions.uploads import SubmissionRefused, submission_create
+from podium.teams.models import Registration
 
 from .conftest import upload
 
@@ -54,6 +55,7 @@ def test_an_upload_is_stored_with_its_sha256_and_queued(
 
 
 def test_only_members_of_an_approved_team_may_submit(cast):
+    Registration.objects.filter(team=cast.beta).update(status=Registration.Status.PENDING)
     error = refusal(lambda: submit(cast, user=cast.outsider))
     assert error.code == "not_registered"
     assert "approved registration" in error.message

@@ -1,3 +1,3 @@
-"""Team tests use the API tests' cast where they need a task (see tests/api/conftest.py)."""
+"""Team tests use the one cast (tests/cast.py) on the small task, as the API tests do."""
 
 from tests.api.conftest import cast, fast_passwords, quiet_broker  # noqa: F401

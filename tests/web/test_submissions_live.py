@@ -36,7 +36,7 @@ def test_the_table_polls_only_while_something_is_queued_or_running(cast):
 def test_the_fragment_shows_only_the_teams_own_submissions_and_public_scores(cast, test_phase_open):
     make_scored(cast, team=cast.alpha, phase=test_phase_open, value=0.5)
     fragment = html(cast.participant, TABLE)
-    assert "accuracy=0.5000" in fragment and f"{PRIVATE_VALUE:.4f}" not in fragment
+    assert "accuracy <strong>0.5000</strong>" in fragment and f"{PRIVATE_VALUE:.4f}" not in fragment
     assert "organiser-only" not in fragment
     other = html(cast.outsider, TABLE)
     assert "No submissions yet" in other and "Alpha method" not in other

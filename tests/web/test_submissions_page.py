@@ -25,7 +25,11 @@ def test_the_page_lists_the_teams_submissions_with_public_scores_and_errors(cast
     failed = make_scored(cast, team=cast.alpha, phase=cast.dev)
     Submission.objects.filter(pk=failed.pk).update(status="failed", error="line 3: bad label")
     page = page_of(cast.teammate)
-    assert "accuracy=0.8750" in page and "line 3: bad label" in page and "Failed" in page
+    assert (
+        "accuracy <strong>0.8750</strong>" in page
+        and "line 3: bad label" in page
+        and "Failed" in page
+    )
     assert "organiser-only" not in page
 
 
@@ -38,7 +42,7 @@ def test_other_teams_submissions_are_not_listed(cast):
 def test_private_scores_are_not_on_the_page_before_the_reveal(cast):
     make_scored(cast, team=cast.alpha, phase=cast.test, value=0.5, private=0.616161)
     page = page_of(cast.participant)
-    assert "public:</span> accuracy=0.5000" in page and "0.6162" not in page
+    assert "public part:</span> accuracy <strong>0.5000</strong>" in page and "0.6162" not in page
     assert "shown once the private leaderboard is revealed" in page
 
 

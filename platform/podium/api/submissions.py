@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from podium.leaderboards.visible_scores import ScoreView
+from podium.sharedtasks.models import Phase
 from podium.sharedtasks.selectors import visible_phases
 from podium.submissions.early_refusal import early_size_refusal
 from podium.submissions.models import Submission
@@ -65,12 +66,41 @@ class SubmissionSerializer(serializers.Serializer):
         return self.context["scores"].note(submission)
 
 
+def _target_phase(user, *, phase: str, task: str | None) -> Phase:
+    """The phase named by id, or by slug within `task` (task=demo-mgt, phase=dev)."""
+    phases = visible_phases(user)
+    is_id = phase.isascii() and phase.isdigit() and len(phase) < 19  # fits a bigint
+    key = {"pk": int(phase)} if is_id else {"slug": phase}
+    if task is not None:
+        found = phases.filter(task__slug=task, **key).first()
+        if found is None:
+            raise ApiError(
+                f"The task {task!r} has no phase {phase!r} (GET /api/v1/tasks/{task}/ lists them).",
+                code="unknown_phase",
+            )
+        return found
+    if not is_id:
+        raise ApiError(
+            f"phase: {phase!r} is not a phase id; to name a phase by its slug, send task too.",
+            code="unknown_phase",
+        )
+    found = phases.filter(**key).first()
+    if found is None:
+        raise ApiError(f"No phase with id {phase}.", code="unknown_phase")
+    return found
+
+
 class SubmissionListCreateView(PodiumAPIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
-        phase = serializers.IntegerField(help_text="The phase id (see GET /api/v1/tasks/).")
+        phase = serializers.CharField(
+            help_text="The phase id (see GET /api/v1/tasks/), or its slug together with `task`."
+        )
+        task = serializers.SlugField(
+            required=False, help_text="The task slug; with it, `phase` may be a phase slug."
+        )
         subtask = serializers.SlugField(help_text="The subtask slug.")
         # Empty files pass here so that the caller gets the service's own message.
         file = serializers.FileField(allow_empty_file=True)
@@ -139,11 +169,9 @@ class SubmissionListCreateView(PodiumAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        phase = visible_phases(request.user).filter(pk=data.validated_data["phase"]).first()
-        if phase is None:
-            raise ApiError(
-                f"No phase with id {data.validated_data['phase']}.", code="unknown_phase"
-            )
+        phase = _target_phase(
+            request.user, phase=data.validated_data["phase"], task=data.validated_data.get("task")
+        )
         slug = data.validated_data["subtask"]
         subtask = phase.task.subtasks.filter(slug=slug).first()
         if subtask is None:

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When, Window
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -94,10 +97,10 @@ def _entrant_order(phase: Phase, subtask: Subtask) -> list:
 
 def _being_rescored() -> Q:
     waiting = [Submission.Status.QUEUED, Submission.Status.RUNNING]
-    return Q(status__in=waiting) & Exists(Score.objects.filter(submission=OuterRef("pk")))
+    return Q(status__in=waiting) & Q(Exists(Score.objects.filter(submission=OuterRef("pk"))))
 
 
-def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
+def representatives(phase: Phase, subtask: Subtask) -> list[Mapping[str, Any]]:
     """Each entrant's submission by the phase rule, in one query (dicts from values()).
 
     An entrant is a team, or a baseline method (`is_baseline`, grouped by `method_name`).
@@ -106,7 +109,7 @@ def representatives(phase: Phase, subtask: Subtask) -> list[dict]:
     replaces them, so a rescore never drops a team from the board). New queued submissions,
     failed ones never appear.
     """
-    entrant = [
+    entrant: list[BaseExpression | F] = [
         F("is_baseline"),
         F("team_id"),
         Case(When(is_baseline=True, then=F("method_name")), default=Value("")),

@@ -80,6 +80,6 @@ def allowance(viewer, phase: Phase) -> Allowance:
 def submission_file_open(submission: Submission):
     """The stored prediction file opened for reading, or None when it is no longer stored."""
     field = submission.file
-    if not field or not field.storage.exists(field.name):
+    if not field.name or not field.storage.exists(field.name):
         return None
     return field.storage.open(field.name, "rb")

@@ -8,6 +8,24 @@ import yaml
 from podium.sharedtasks.models import SharedTask, Subtask
 
 
+def _text(value: str) -> str:
+    """Text with Unix line ends: browsers send the admin's textareas with \\r\\n, which would
+    reach the task file as "\\r\\n" escapes inside a quoted string."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _TaskFileDumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks (`|`): readable and diffable like hand-written files."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_TaskFileDumper.add_representer(str, _str)
+
+
 def _format(subtask: Subtask) -> dict:
     fmt: dict = {
         "type": subtask.file_format,
@@ -42,7 +60,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
     return {
         "slug": subtask.slug,
         "title": subtask.title,
-        "description": subtask.description,
+        "description": _text(subtask.description),
         "format": _format(subtask),
         "scorer": {
             "metrics": subtask.metrics,
@@ -84,8 +102,8 @@ def task_export(*, task: SharedTask, out_dir: Path) -> Path:
     document = {
         "slug": task.slug,
         "title": task.title,
-        "description": task.description,
-        "terms": task.terms,
+        "description": _text(task.description),
+        "terms": _text(task.terms),
         "visibility": task.visibility,
         "registration": task.registration_policy,
         "canary": task.canary,
@@ -94,5 +112,7 @@ def task_export(*, task: SharedTask, out_dir: Path) -> Path:
         "phases": [_phase(p) for p in task.phases.all()],
     }
     path = out_dir / "task.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    text = yaml.dump(document, Dumper=_TaskFileDumper, sort_keys=False, allow_unicode=True)
+    # newline="\n": the file has Unix line ends on every platform.
+    path.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from podium.baselineruns.selectors import baseline_subtasks_training
 from podium.web.markdown import render_markdown
 
 register = template.Library()
@@ -36,3 +37,32 @@ def get(mapping, key):
 @register.filter
 def metric_label(name: str) -> str:
     return name.replace("_", " ")
+
+
+# Where a score was computed, in a participant's words.
+PARTITION_LABELS = {"all": "whole set", "public": "public part", "private": "private part"}
+
+
+@register.filter
+def partition_label(partition: str) -> str:
+    return PARTITION_LABELS.get(partition, partition)
+
+
+@register.filter
+def subtask_heading(subtask) -> str:
+    """ "a: Human or machine", or the title alone when it already names the subtask (the demo's
+    "A: human vs machine"), so that no heading reads "a: A: human vs machine"."""
+    title, slug = subtask.title.strip(), subtask.slug
+    if not title:
+        return slug
+    if title.lower() == slug.lower() or title.lower().startswith(
+        (f"{slug.lower()}:", f"{slug.lower()} ")
+    ):
+        return title
+    return f"{slug}: {title}"
+
+
+@register.inclusion_tag("web/_baselines_training.html")
+def baselines_training(task) -> dict:
+    """The results page's notice while the task's baselines are still training or being scored."""
+    return {"subtasks": baseline_subtasks_training(task=task)}

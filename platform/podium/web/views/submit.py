@@ -71,7 +71,9 @@ def _submit(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except SubmissionRefused as refused:
         return _render(request, task, form, status=refusal_status(refused), error=refused.message)
-    messages.success(request, f"Submission #{submission.pk} received; it is queued for scoring.")
+    messages.success(
+        request, f"Submission #{submission.pk} received. The table below updates as it is scored."
+    )
     target = reverse("web:submissions", args=[task.slug])
     if request.headers.get(SCRIPT_HEADER) == "1":
         return JsonResponse({"redirect": target, "submission": submission.pk})
