@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
-from podium.submissions.models import Submission
+from podium.submissions.models import ProgramRun, Submission
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,11 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     now = now or timezone.now()
     resets_at = next_utc_midnight(now)
     day_start = resets_at - timedelta(days=1)
-    counted = Q(status__in=counted_statuses(phase))
+    # A failure of the organisers' scoring program is never held against the team.
+    organisers_fault = Q(status=Submission.Status.FAILED) & Exists(
+        ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True)
+    )
+    counted = Q(status__in=counted_statuses(phase)) & ~organisers_fault
     usage = Submission.objects.filter(team=team, phase=phase, is_baseline=False).aggregate(
         total=Count("id", filter=counted),
         today=Count("id", filter=counted & Q(created_at__gte=day_start)),

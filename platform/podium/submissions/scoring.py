@@ -22,6 +22,7 @@ from podium.sandbox.conf import run_scorer_with_settings
 from podium.sharedtasks.models import Dataset
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Score, Submission
+from podium.submissions.program_scoring import program_scoring_of, submission_score_with_program
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,9 @@ def submission_score(*, submission_id: int) -> str | None:
     if claim is None:
         return None
     submission = claim.submission
+    # Organisers' programs take their own branch (podium/submissions/program_scoring.py).
+    if (program_scoring := program_scoring_of(submission)) is not None:
+        return submission_score_with_program(claim=claim, scoring=program_scoring, finish=_finish)
     try:
         result = _run(submission)
     except sandbox.SandboxUnavailable as exc:
