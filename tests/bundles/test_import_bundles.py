@@ -155,3 +155,32 @@ def test_a_bundle_that_points_outside_itself_is_refused(v2_bundle, people):
     (v2_bundle / "competition.yaml").write_text(text)
     with pytest.raises(BundleError, match=r"terms: '\.\./x' points outside the bundle"):
         bundle_import(path=v2_bundle)
+
+
+def test_an_organiser_cannot_take_over_anothers_task_by_importing(v2_bundle, people, make_user):
+    bundle_import(path=v2_bundle, owner="org")
+    make_user("rival", organiser=True)
+    with pytest.raises(BundleError, match="rival does not organise it"):
+        bundle_import(path=v2_bundle, owner="rival")
+    assert SharedTask.objects.get().organisers.get().username == "org"
+
+
+def test_the_admin_upload_form_imports_and_shows_the_report(v1_zip, people, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    organiser, _ = people
+    client.force_login(organiser)
+    url = "/admin/programs/scoringprogram/import-bundle/"
+    upload = SimpleUploadedFile("bundle.zip", v1_zip.read_bytes())
+    page = client.post(url, {"bundle": upload}).content.decode()
+    assert "Imported legacy-regression" in page
+    assert "Not imported" in page and "ingestion_program" in page
+    task = SharedTask.objects.get(slug="legacy-regression")
+    assert task.organisers.get() == organiser and task.visibility == "draft"
+
+
+def test_participants_cannot_reach_the_bundle_upload(v1_zip, people, client):
+    _, participant = people
+    client.force_login(participant)
+    response = client.get("/admin/programs/scoringprogram/import-bundle/")
+    assert response.status_code in (302, 403)

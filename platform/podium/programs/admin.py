@@ -17,7 +17,10 @@ from django.utils.html import format_html
 from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.permissions import is_organiser
 from podium.programs import runtime
+from podium.programs.bundles.draft import BundleError
+from podium.programs.bundles.importer import bundle_import
 from podium.programs.forms import (
+    BundleUploadForm,
     ReferenceDataForm,
     ScoringProgramForm,
     TrialForm,
@@ -96,10 +99,38 @@ class ScoringProgramAdmin(ScopedModelAdmin):
 
     def get_urls(self):
         test = self.admin_site.admin_view(self.test_view)
+        bundle = self.admin_site.admin_view(self.import_bundle_view)
         return [
             path("<int:pk>/test/", test, name="programs_scoringprogram_test"),
+            path("import-bundle/", bundle, name="programs_scoringprogram_import_bundle"),
             *super().get_urls(),
         ]
+
+    def import_bundle_view(self, request):
+        """The admin form of `manage.py import_bundle`: the organiser becomes the owner."""
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        form = BundleUploadForm(request.POST or None, request.FILES or None)
+        report, errors = None, []
+        if request.method == "POST" and form.is_valid():
+            with uploaded_path(form.cleaned_data["bundle"]) as source:
+                try:
+                    report = bundle_import(
+                        path=source, owner=request.user.username,
+                        dry_run=form.cleaned_data["dry_run"],
+                        publish=form.cleaned_data["publish"],
+                    )  # fmt: skip
+                except BundleError as exc:
+                    errors = exc.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a Codabench or CodaLab bundle",
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/programs/import_bundle.html", context)
 
     def test_view(self, request, pk: int):
         program = get_object_or_404(self.get_queryset(request), pk=pk)

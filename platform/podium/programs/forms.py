@@ -106,3 +106,9 @@ class TrialForm(forms.Form):
         self.fields["subtask"].queryset = ProgramScoring.objects.filter(
             program=program
         ).select_related("subtask")
+
+
+class BundleUploadForm(forms.Form):
+    bundle = forms.FileField(help_text="The competition bundle zip (competition.yaml at its top).")
+    dry_run = forms.BooleanField(required=False, help_text="Check and report; change nothing.")
+    publish = forms.BooleanField(required=False, help_text="Make a new task visible at once.")

@@ -222,6 +222,13 @@ def bundle_import(
             errors.append("leaderboards: no shown column to rank by")
         if errors:
             raise BundleError(errors)
+        existing = SharedTask.objects.filter(slug=slugify(draft.title, "bundle")).first()
+        foreign = existing is not None and user is not None and not user.is_superuser
+        if foreign and not existing.organisers.filter(pk=user.pk).exists():
+            raise BundleError([
+                f"title: a task {existing.slug!r} already exists and {owner} does not "
+                "organise it; rename the bundle's title"
+            ])  # fmt: skip
         report = BundleReport(
             task_slug=slugify(draft.title, "bundle"), version=draft.version, dry_run=dry_run,
             warnings=draft.warnings, not_imported=draft.not_imported,
