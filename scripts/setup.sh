@@ -29,4 +29,4 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # torch first, pinned: with it in place, transformers does not pull a newer torch (gigabytes).
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[dev,baselines]"
+.venv/bin/python -m pip install --quiet -e ".[dev,baselines,scoring-runtime]"
