@@ -82,3 +82,22 @@ def test_a_program_zip_without_metadata_is_refused_in_the_admin(cast, client):
     assert "no metadata file" in response.content.decode()
     assert cast.program.versions.count() == 1
     assert REF_MARKER["all"] not in response.content.decode()
+
+
+def test_a_program_scored_subtask_can_be_edited_in_the_admin(cast):
+    from podium.sharedtasks.forms import SubtaskForm
+
+    subtask = cast.subtask
+    subtask.metrics, subtask.primary_metric = ["macro_recall_custom"], "macro_recall_custom"
+    subtask.save()
+    data = {
+        field: getattr(subtask, field)
+        for field in ("slug", "position", "title", "description", "file_format", "separator",
+                      "id_field", "value_field", "value_type", "primary_metric", "direction")
+    }  # fmt: skip
+    import json
+
+    data.update(task=cast.task.pk, labels=json.dumps(subtask.labels),
+                metrics=json.dumps(subtask.metrics), group_fields="[]")  # fmt: skip
+    form = SubtaskForm(data=data, instance=subtask)
+    assert form.is_valid(), form.errors

@@ -27,6 +27,10 @@ class SubtaskForm(forms.ModelForm):
             self.add_error("labels", "A label set is needed when values are labels.")
         elif candidate.value_type != Subtask.ValueType.LABEL and candidate.labels:
             self.add_error("labels", "Only labelled subtasks have a label set; leave it empty.")
+        if hasattr(self.instance, "program_scoring"):
+            # Scored by an organiser's program: its declared columns set the metrics
+            # (podium.programs), which no built-in scorer needs to know.
+            return data
         if candidate.primary_metric not in candidate.metric_names:
             self.add_error(
                 "primary_metric", f"Must be one of the metrics: {candidate.metric_names}"
