@@ -60,3 +60,17 @@ def test_a_program_without_metadata_is_refused(cast):
     with pytest.raises(ProgramConfigError, match="no metadata file"):
         program_version_add(program=cast.program, source=folder)
     assert cast.program.versions.count() == 1
+
+
+def test_all_runs_of_a_submission_fit_the_sites_scoring_timeout(cast, settings):
+    from podium.programs.execution import program_limits
+
+    settings.PODIUM_SCORING_TIMEOUT = 100
+    version = cast.program.latest_version()
+    assert program_limits(version, runs=2)["timeout_s"] == 50
+    cast.program.timeout_s = 500
+    cast.program.save()
+    assert program_limits(version, runs=1)["timeout_s"] == 100
+    cast.program.timeout_s = 10
+    cast.program.save()
+    assert program_limits(version, runs=2)["timeout_s"] == 10

@@ -120,10 +120,15 @@ def stage_results(source: Path, res_dir: Path, *, name: str) -> None:
     shutil.copyfile(source, res_dir / name)
 
 
-def program_limits(version: ProgramVersion) -> dict:
+def program_limits(version: ProgramVersion, *, runs: int = 1) -> dict:
+    """The sandbox limits of one run. All runs of one evaluation together stay within the
+    site's scoring timeout: the sweeper takes a submission running longer than that for one
+    whose worker died, so a program's own limit can only be lower, and with a public and a
+    private run each gets at most half."""
     options = scoring_options()
     program = version.program
-    timeout_s = program.timeout_s or options["timeout_s"]
+    budget = options["timeout_s"] / max(1, runs)
+    timeout_s = min(program.timeout_s or budget, budget)
     memory_mb = program.memory_mb or options["memory_mb"]
     limits = sandbox.Limits(
         cpu_s=max(1, int(timeout_s)),
@@ -206,7 +211,7 @@ def program_evaluate(
     if not references:
         raise ScoringNotConfigured(f"{scoring.subtask} has no reference data for the {split} split")
     columns = scoring_columns(scoring)
-    options = program_limits(version)
+    options = program_limits(version, runs=len(references))
     job_dir = sandbox.make_job_dir(job_parent)
     try:
         stage_archive(version.archive, job_dir / "program")
