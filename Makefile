@@ -15,3 +15,4 @@ bench:
 	.venv/bin/python bench/bench_leaderboard.py
 	.venv/bin/python bench/bench_baselines.py
 	.venv/bin/python bench/bench_submissions.py
+	.venv/bin/python bench/bench_programs.py

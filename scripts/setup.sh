@@ -30,4 +30,4 @@ fi
 # Every dependency at the version in constraints.txt (what CI tested), so a new release cannot
 # change a score silently. torch first: with it in place, transformers does not pull another.
 .venv/bin/python -m pip install --quiet -c constraints.txt "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,baselines]"
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,baselines,scoring-runtime]"

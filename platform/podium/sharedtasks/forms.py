@@ -46,6 +46,10 @@ class SubtaskForm(forms.ModelForm):
             self.add_error("labels", "Only labelled subtasks have a label set; leave it empty.")
         if self.errors:
             return data
+        if hasattr(self.instance, "program_scoring"):
+            # Scored by an organiser's program: its declared columns set the metrics
+            # (podium.programs), which no built-in scorer needs to know.
+            return data
         try:
             scorers.load_spec(subtask_scorer_spec(candidate, split="test"))
         except scorers.SpecError as exc:

@@ -104,3 +104,6 @@ class SubmissionAdmin(ScopedModelAdmin):
         self.message_user(
             request, f"{count} submission(s) queued for scoring again.", messages.SUCCESS
         )
+
+
+from podium.submissions import program_runs_admin  # noqa: E402, F401  (ProgramRun admin)

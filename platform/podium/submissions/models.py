@@ -169,3 +169,6 @@ class TeamPhaseQuota(models.Model):
 
     def __str__(self) -> str:
         return f"quota of {self.team_id} in {self.phase_id}"
+
+
+from podium.submissions.program_runs import ProgramRun  # noqa: E402, F401  (registers the model)

@@ -8,11 +8,11 @@ the daily or total count, and a failure of the new run is not the team's failure
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
-from podium.submissions.models import Submission
+from podium.submissions.models import ProgramRun, Submission
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,19 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     now = now or timezone.now()
     resets_at = next_utc_midnight(now)
     day_start = resets_at - timedelta(days=1)
+    # A failure of the organisers' scoring program is never held against the team.
+    organisers_fault = Q(status=Submission.Status.FAILED) & Exists(
+        ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True)
+    )
     uploaded = Q(status_before_rescore="")
     statuses = counted_statuses(phase)
-    counted = (uploaded & Q(status__in=statuses)) | Q(status_before_rescore__in=statuses)
-    failed = (uploaded & Q(status=Submission.Status.FAILED)) | Q(
-        status_before_rescore=Submission.Status.FAILED
-    )
+    counted = (
+        (uploaded & Q(status__in=statuses)) | Q(status_before_rescore__in=statuses)
+    ) & ~organisers_fault
+    failed = (
+        (uploaded & Q(status=Submission.Status.FAILED))
+        | Q(status_before_rescore=Submission.Status.FAILED)
+    ) & ~organisers_fault
     today = Q(created_at__gte=day_start)
     usage = Submission.objects.filter(team=team, phase=phase, is_baseline=False).aggregate(
         total=Count("id", filter=counted),

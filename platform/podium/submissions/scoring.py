@@ -33,6 +33,7 @@ from podium.sandbox.conf import run_scorer_with_settings
 from podium.sharedtasks.models import Dataset
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Score, Submission
+from podium.submissions.program_scoring import program_scoring_of, submission_score_with_program
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,9 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
     if claim is None:
         return None
     submission = claim.submission
+    # Organisers' programs take their own branch (podium/submissions/program_scoring.py).
+    if (program_scoring := program_scoring_of(submission)) is not None:
+        return submission_score_with_program(claim=claim, scoring=program_scoring, finish=_finish)
     try:
         mine = Submission.objects.filter(
             pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt

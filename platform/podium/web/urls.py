@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .views import data, results, submissions, submit, tasks, teams
+from .views.detailed_results import submission_detailed
 
 app_name = "web"
 
@@ -26,6 +27,11 @@ urlpatterns = [
         "tasks/<slug:slug>/submissions/<int:pk>/final/",
         submissions.submission_final,
         name="submission-final",
+    ),
+    path(
+        "tasks/<slug:slug>/submissions/<int:pk>/detailed/",
+        submission_detailed,
+        name="submission-detailed",
     ),
     path("tasks/<slug:slug>/results/", results.results, name="results"),
     path(

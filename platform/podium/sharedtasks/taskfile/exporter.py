@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from podium.sharedtasks.models import SharedTask, Subtask
+from podium.sharedtasks.taskfile.extensions import EXTENSIONS
 
 
 def _text(value: str) -> str:
@@ -57,7 +58,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
             files["gold"] = f"data/{subtask.slug}/{dataset.split}.gold.jsonl"
             _copy(dataset.gold, out_dir / files["gold"])
         data[dataset.split] = files
-    return {
+    document = {
         "slug": subtask.slug,
         "title": subtask.title,
         "description": _text(subtask.description),
@@ -70,6 +71,10 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
         },
         "data": data,
     }
+    for extension in EXTENSIONS.values():
+        document.update(extension.export(subtask, out_dir))
+    # A subtask an extension scores (e.g. `program:`) has no built-in scorer block.
+    return {k: v for k, v in document.items() if v is not None}
 
 
 def _phase(phase) -> dict:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from podium.sharedtasks.datasets import dataset_check_files, dataset_store
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
+from podium.sharedtasks.taskfile.extensions import EXTENSIONS
 from podium.sharedtasks.taskfile.schema import PhaseSpec, SubtaskSpec, TaskSpec, format_errors
 
 
@@ -76,6 +77,9 @@ def _data_paths(spec: TaskSpec, base_dir: Path) -> tuple[dict, list[str]]:
 
 def _subtask_values(position: int, spec: SubtaskSpec) -> dict:
     fmt, scorer = spec.format, spec.scorer
+    decided = _extension_values(position, spec)
+    if scorer is None:
+        return {**_format_values(position, spec), **decided}
     return {
         "title": spec.title,
         "description": spec.description,
@@ -92,7 +96,32 @@ def _subtask_values(position: int, spec: SubtaskSpec) -> dict:
         "primary_metric": scorer.primary,
         "direction": scorer.direction,
         "group_fields": scorer.group_fields,
+        **decided,
     }
+
+
+def _format_values(position: int, spec: SubtaskSpec) -> dict:
+    fmt = spec.format
+    return {
+        "title": spec.title,
+        "description": spec.description,
+        "position": position,
+        "file_format": fmt.type,
+        "separator": fmt.separator,
+        "id_field": fmt.id_field,
+        "value_field": fmt.value_field,
+        "value_type": fmt.value_type,
+        "labels": [str(label) for label in fmt.labels],
+        "value_min": fmt.range[0] if fmt.range else None,
+        "value_max": fmt.range[1] if fmt.range else None,
+    }
+
+
+def _extension_values(position: int, spec: SubtaskSpec) -> dict:
+    values: dict = {}
+    for extension in EXTENSIONS.values():
+        values.update(extension.subtask_values(spec, position) or {})
+    return values
 
 
 def _phase_values(spec: PhaseSpec) -> dict:
@@ -132,6 +161,8 @@ def _check_data(spec: TaskSpec, paths: dict) -> list[str]:
     """Check every data file against its subtask's format before anything is written."""
     errors = []
     for (index, split), (inputs_path, gold_path) in paths.items():
+        if any(e.skip_data_check(spec.subtasks[index]) for e in EXTENSIONS.values()):
+            continue
         subtask = Subtask(
             slug=spec.subtasks[index].slug, **_subtask_values(index, spec.subtasks[index])
         )
@@ -162,13 +193,16 @@ def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
         raise TaskFileError(errors)
 
     errors = _check_data(spec, paths)
+    for index, subtask_spec in enumerate(spec.subtasks):
+        for extension in EXTENSIONS.values():
+            errors += extension.check(subtask_spec, index, path.parent)
     if errors:
         raise TaskFileError(errors)
 
     report = ImportReport(task_slug=spec.slug, dry_run=dry_run)
     try:
         with transaction.atomic():
-            _apply_task(spec, paths, users, report)
+            _apply_task(spec, paths, users, report, base_dir=path.parent)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -176,7 +210,9 @@ def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
     return report
 
 
-def _apply_task(spec: TaskSpec, paths: dict, users: dict, report: ImportReport) -> None:
+def _apply_task(
+    spec: TaskSpec, paths: dict, users: dict, report: ImportReport, *, base_dir: Path
+) -> None:
     values = {
         "title": spec.title,
         "description": spec.description,
@@ -211,6 +247,8 @@ def _apply_task(spec: TaskSpec, paths: dict, users: dict, report: ImportReport) 
                 dry_run=report.dry_run,
             ):
                 report.changes.append(f"subtask {subtask.slug}: {split} data stored")
+        for extension in EXTENSIONS.values():
+            report.changes += extension.apply(subtask, subtask_spec, base_dir, report.dry_run)
     for phase_spec in spec.phases:
         lookup = {"task": task, "slug": phase_spec.slug}
         phase, outcome = _update_or_create(Phase, lookup, _phase_values(phase_spec))

@@ -1,7 +1,7 @@
 """The task-file schema, checked with pydantic so that every error carries its key path."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -82,8 +82,17 @@ class SubtaskSpec(Strict):
     title: str
     description: str = ""
     format: FormatSpec
-    scorer: ScorerSpec
+    scorer: ScorerSpec | None = None
     data: DataSpec = Field(default_factory=DataSpec)
+    # Scored by an organiser's program instead of `scorer` (podium.programs checks the block:
+    # docs/scoring-programs.md).
+    program: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def scorer_or_program(self):
+        if (self.scorer is None) == (self.program is None):
+            raise ValueError("scorer: give either a scorer or a program (not both)")
+        return self
 
 
 class LimitsSpec(Strict):

@@ -1,0 +1,245 @@
+"""Creating (or updating) a Podium task from a bundle, all or nothing and idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from podium.programs.bundles.draft import BundleDraft, BundleError, slugify
+from podium.programs.bundles.reader import open_bundle, read_bundle
+from podium.programs.models import ScoringProgram
+from podium.programs.services import (
+    ProgramConfigError,
+    program_check,
+    program_scoring_set,
+    program_version_add,
+    reference_store,
+)
+from podium.sharedtasks.models import Phase, SharedTask, Subtask
+
+
+@dataclass
+class BundleReport:
+    task_slug: str
+    version: str
+    dry_run: bool
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _SubtaskPlan:
+    slug: str
+    title: str
+    description: str
+    program: Path
+    program_key: str
+    references: dict[tuple[str, str], Path] = field(default_factory=dict)  # (split, partition)
+    time_limit_s: int | None = None
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _partitions(folder: Path) -> dict[str, Path]:
+    """A test reference with exactly a public/ and a private/ folder is split into the two
+    partitions (Podium's convention, docs/bundles.md); anything else is one reference."""
+    children = {p.name: p for p in folder.iterdir()}
+    if set(children) == {"public", "private"} and all(p.is_dir() for p in children.values()):
+        return {"public": children["public"], "private": children["private"]}
+    return {"all": folder}
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a == b or _tree_digest(a) == _tree_digest(b)
+
+
+def _plan(draft: BundleDraft, errors: list[str]) -> list[_SubtaskPlan]:
+    width = max((len(p.tasks) for p in draft.phases), default=0)
+    plans: list[_SubtaskPlan] = []
+    for position in range(width):
+        phases = [p for p in draft.phases if len(p.tasks) > position]
+        # The program of the last phase (the test phase) scores the subtask in every phase.
+        last = draft.tasks[phases[-1].tasks[position]]
+        if last.program is None:
+            continue
+        slug = slugify(last.name, f"task-{position + 1}")
+        if any(p.slug == slug for p in plans):
+            slug = f"{slug}-{position + 1}"[:64]
+        plan = _SubtaskPlan(
+            slug=slug, title=last.name, description=last.description, program=last.program,
+            program_key=f"{last.key}.scoring_program",
+        )  # fmt: skip
+        for phase in phases:
+            task = draft.tasks[phase.tasks[position]]
+            if task.program is not None and not _same(task.program, last.program):
+                draft.warnings.append(
+                    f"{phase.key}: its task {task.name!r} has another scoring program than "
+                    f"the last phase's; Podium scores a subtask with one program: "
+                    f"{last.key}'s is used in every phase"
+                )
+            if phase.time_limit_s:
+                plan.time_limit_s = max(plan.time_limit_s or 0, phase.time_limit_s)
+            if task.reference is None:
+                continue
+            parts = (
+                _partitions(task.reference) if phase.split == "test" else {"all": task.reference}
+            )
+            for partition, folder in parts.items():
+                known = plan.references.get((phase.split, partition))
+                if known is None:
+                    plan.references[(phase.split, partition)] = folder
+                elif not _same(known, folder):
+                    draft.warnings.append(
+                        f"{phase.key}: its reference data differs from an earlier phase on the "
+                        f"{phase.split} split; the earlier one is kept"
+                    )
+        try:
+            program_check(plan.program)
+        except ProgramConfigError as exc:
+            errors.append(f"{plan.program_key}: {exc}")
+        plans.append(plan)
+    if not plans:
+        errors.append("tasks: no task with a scoring program to import")
+    return plans
+
+
+def _update_or_create(model, lookup: dict, values: dict, *, create_only: dict | None = None):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values, **(create_only or {})), "created"
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+        return obj, "updated"
+    return obj, None
+
+
+def _leaderboard_mode(phase, partitioned: bool) -> str:
+    if phase.hide_results:
+        return Phase.LeaderboardMode.HIDDEN
+    if phase.split == "test" and partitioned:
+        return Phase.LeaderboardMode.PRIVATE_AT_END
+    return Phase.LeaderboardMode.PUBLIC_LIVE
+
+
+def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
+    visibility = {"visibility": SharedTask.Visibility.PUBLISHED} if publish else {}
+    task, outcome = _update_or_create(
+        SharedTask,
+        {"slug": report.task_slug},
+        {
+            "title": draft.title[:200],
+            "description": draft.description,
+            "terms": draft.terms,
+            "registration_policy": "open" if draft.open_registration else "approval",
+            **visibility,
+        },
+        create_only={} if publish else {"visibility": SharedTask.Visibility.DRAFT},
+    )
+    if outcome:
+        report.changes.append(f"task {task.slug}: {outcome}")
+    if owner is not None and not task.organisers.filter(pk=owner.pk).exists():
+        task.organisers.add(owner)
+        report.changes.append(f"organiser added: {owner.username}")
+    dry = report.dry_run
+    partitioned = False
+    for position, plan in enumerate(plans):
+        primary = next(c for c in draft.columns if c.primary)
+        subtask, outcome = _update_or_create(
+            Subtask,
+            {"task": task, "slug": plan.slug},
+            {"title": plan.title[:200], "description": plan.description, "position": position},
+            create_only={
+                "file_format": "txt", "value_type": "number", "metrics": [primary.key],
+                "primary_metric": primary.key, "direction": primary.direction,
+            },
+        )  # fmt: skip
+        if outcome:
+            report.changes.append(f"subtask {subtask.slug}: {outcome}")
+        program, outcome = _update_or_create(
+            ScoringProgram,
+            {"task": task, "name": plan.slug},
+            {"timeout_s": plan.time_limit_s},
+        )
+        _, created = program_version_add(program=program, source=plan.program, dry_run=dry)
+        if created:
+            report.changes.append(f"program {program.name}: new version stored")
+        if program_scoring_set(subtask=subtask, program=program, columns=draft.columns):
+            report.changes.append(f"subtask {subtask.slug}: scored by program {program.name}")
+        for (split, partition), folder in sorted(plan.references.items()):
+            partitioned |= partition != "all"
+            if reference_store(
+                subtask=subtask, split=split, partition=partition, source=folder, dry_run=dry
+            ):
+                report.changes.append(f"subtask {subtask.slug}: {split}/{partition} reference")
+    for phase in draft.phases:
+        values = {
+            "name": phase.name[:200], "kind": phase.kind, "split": phase.split,
+            "start": phase.start, "end": phase.end, "max_per_day": phase.per_day,
+            "max_total": phase.total, "selection": phase.selection,
+            "leaderboard_mode": _leaderboard_mode(phase, partitioned),
+        }  # fmt: skip
+        row, outcome = _update_or_create(Phase, {"task": task, "slug": phase.slug}, values)
+        if outcome:
+            report.changes.append(f"phase {row.slug}: {outcome}")
+
+
+def bundle_import(
+    *, path: Path, dry_run: bool = False, owner: str | None = None, publish: bool = False
+) -> BundleReport:
+    """Import the bundle at ``path`` (a zip or a folder); raises BundleError listing every
+    problem by key, and then nothing is changed. Importing it again changes nothing."""
+    user = None
+    if owner is not None:
+        user = get_user_model().objects.filter(username=owner).first()
+        if user is None:
+            raise BundleError([f"--owner: no user named {owner!r}"])
+    with tempfile.TemporaryDirectory(prefix="podium-bundle-") as scratch:
+        work = Path(scratch)
+        draft = read_bundle(open_bundle(path, work), work)
+        errors: list[str] = []
+        plans = _plan(draft, errors)
+        if not any(c.primary for c in draft.columns):
+            errors.append("leaderboards: no shown column to rank by")
+        if errors:
+            raise BundleError(errors)
+        existing = SharedTask.objects.filter(slug=slugify(draft.title, "bundle")).first()
+        foreign = existing is not None and user is not None and not user.is_superuser
+        if foreign and not existing.organisers.filter(pk=user.pk).exists():
+            raise BundleError([
+                f"title: a task {existing.slug!r} already exists and {owner} does not "
+                "organise it; rename the bundle's title"
+            ])  # fmt: skip
+        report = BundleReport(
+            task_slug=slugify(draft.title, "bundle"), version=draft.version, dry_run=dry_run,
+            warnings=draft.warnings, not_imported=draft.not_imported,
+        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                _apply(draft, plans, user, publish, report)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except ProgramConfigError as exc:
+            raise BundleError([f"(bundle): {line}" for line in str(exc).splitlines()]) from exc
+    return report

@@ -1,0 +1,103 @@
+"""The organisers' admin: upload a version, declare columns, test the program on a file."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from podium.programs.models import ScoringProgram
+from podium.submissions.models import Submission
+
+from .conftest import PLACEHOLDER_TXT, REF_MARKER, results_zip, write_program
+
+pytestmark = pytest.mark.django_db
+
+
+def zipped(folder) -> bytes:
+    from podium.programs.services import pack_folder
+
+    target = folder.parent / f"{folder.name}.zip"
+    return pack_folder(folder, target).read_bytes()
+
+
+def test_test_this_program_shows_scores_per_partition_without_a_submission(cast, client, sandbox):
+    client.force_login(cast.organiser)
+    url = f"/admin/programs/scoringprogram/{cast.program.pk}/test/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "subtask": cast.subtask.program_scoring.pk,
+            "split": "test",
+            "results": SimpleUploadedFile("sample.zip", results_zip()),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "public: scored" in page and "private: scored" in page
+    assert "exit status 0" in page
+    assert not Submission.objects.exists()
+
+
+def test_outsiders_cannot_open_the_test_page(cast, client, make_user):
+    stranger = make_user("mallory", organiser=True)
+    client.force_login(stranger)
+    response = client.get(f"/admin/programs/scoringprogram/{cast.program.pk}/test/")
+    assert response.status_code == 404
+
+
+def test_uploading_a_new_version_in_the_admin_keeps_the_old_one(cast, client):
+    client.force_login(cast.organiser)
+    command = "python $program/score.py $input $output"
+    folder = write_program(cast.base / "v2", PLACEHOLDER_TXT, command)
+    response = client.post(
+        f"/admin/programs/scoringprogram/{cast.program.pk}/change/",
+        {
+            "task": cast.task.pk, "name": "accuracy", "description": "",
+            "new_version": SimpleUploadedFile("v2.zip", zipped(folder)),
+            "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1",
+            "versions-MIN_NUM_FORMS": "0", "versions-MAX_NUM_FORMS": "1000",
+            "versions-0-id": cast.program.versions.get().pk,
+            "versions-0-program": cast.program.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    program = ScoringProgram.objects.get(pk=cast.program.pk)
+    assert list(program.versions.values_list("number", flat=True)) == [2, 1]
+
+
+def test_a_program_zip_without_metadata_is_refused_in_the_admin(cast, client):
+    client.force_login(cast.organiser)
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("score.py", "print(1)")
+    response = client.post(
+        f"/admin/programs/scoringprogram/{cast.program.pk}/change/",
+        {"task": cast.task.pk, "name": "accuracy",
+         "new_version": SimpleUploadedFile("bad.zip", buffer.getvalue()),
+         "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert "no metadata file" in response.content.decode()
+    assert cast.program.versions.count() == 1
+    assert REF_MARKER["all"] not in response.content.decode()
+
+
+def test_a_program_scored_subtask_can_be_edited_in_the_admin(cast):
+    from podium.sharedtasks.forms import SubtaskForm
+
+    subtask = cast.subtask
+    subtask.metrics, subtask.primary_metric = ["macro_recall_custom"], "macro_recall_custom"
+    subtask.save()
+    data = {
+        field: getattr(subtask, field)
+        for field in ("slug", "position", "title", "description", "file_format", "separator",
+                      "id_field", "value_field", "value_type", "primary_metric", "direction")
+    }  # fmt: skip
+    import json
+
+    data.update(task=cast.task.pk, labels=json.dumps(subtask.labels),
+                metrics=json.dumps(subtask.metrics), group_fields="[]")  # fmt: skip
+    form = SubtaskForm(data=data, instance=subtask)
+    assert form.is_valid(), form.errors

@@ -1,0 +1,76 @@
+"""A program's failure is the organisers', never the team's: not counted, and fixed by a
+rescore that runs the program's new version."""
+
+import pytest
+
+from podium.programs.services import ProgramConfigError, program_version_add
+from podium.submissions.models import Submission
+from podium.submissions.quotas import team_quota
+from podium.submissions.rescoring import submissions_rescore
+from podium.submissions.scoring import submission_score
+
+from .conftest import ABSOLUTE_JSON, api_submit, results_zip, write_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_program_crash_does_not_count_against_the_team(cast, sandbox):
+    cast.dev.count_failed = True
+    cast.dev.save()
+    cast.set_program("raise RuntimeError('organiser bug')\n", "python3 $program/score.py", "bug")
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    assert submission_score(submission_id=submission_id) == "failed"
+    assert team_quota(team=cast.alpha, phase=cast.dev).used_total == 0
+
+
+def test_a_bad_results_zip_is_the_teams_failure_and_counts(cast, sandbox):
+    cast.dev.count_failed = True
+    cast.dev.save()
+    submission_id = api_submit(cast.participant, cast.dev, b"PK\x05\x06" + b"\0" * 18)
+    assert submission_score(submission_id=submission_id) == "failed"
+    submission = Submission.objects.get(pk=submission_id)
+    assert "holds no files" in submission.error
+    assert team_quota(team=cast.alpha, phase=cast.dev).used_total == 1
+
+
+def test_rescoring_after_a_fix_uses_the_new_version(cast, sandbox):
+    cast.set_program("raise RuntimeError('organiser bug')\n", "python3 $program/score.py", "bug")
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    assert submission_score(submission_id=submission_id) == "failed"
+    cast.set_program(ABSOLUTE_JSON, "python3 /app/program/score.py", name="fixed")
+    assert submissions_rescore(submissions=Submission.objects.filter(pk=submission_id)) == 1
+    assert submission_score(submission_id=submission_id) == "scored"
+    submission = Submission.objects.get(pk=submission_id)
+    assert submission.program_runs.get().version.number == 3
+    assert submission.scores.get(metric="accuracy").value == 1.0
+
+
+def test_the_same_program_twice_is_one_version(cast):
+    folder = write_program(cast.base / "same", ABSOLUTE_JSON, "python3 $program/score.py")
+    first, created = program_version_add(program=cast.program, source=folder)
+    again, created_again = program_version_add(program=cast.program, source=folder)
+    assert created and not created_again and first == again
+    assert first.number == 2 and first.command == "python3 $program/score.py"
+
+
+def test_a_program_without_metadata_is_refused(cast):
+    folder = cast.base / "no-metadata"
+    folder.mkdir(parents=True)
+    (folder / "score.py").write_text("print(1)\n")
+    with pytest.raises(ProgramConfigError, match="no metadata file"):
+        program_version_add(program=cast.program, source=folder)
+    assert cast.program.versions.count() == 1
+
+
+def test_all_runs_of_a_submission_fit_the_sites_scoring_timeout(cast, settings):
+    from podium.programs.execution import program_limits
+
+    settings.PODIUM_SCORING_TIMEOUT = 100
+    version = cast.program.latest_version()
+    assert program_limits(version, runs=2)["timeout_s"] == 50
+    cast.program.timeout_s = 500
+    cast.program.save()
+    assert program_limits(version, runs=1)["timeout_s"] == 100
+    cast.program.timeout_s = 10
+    cast.program.save()
+    assert program_limits(version, runs=2)["timeout_s"] == 10
