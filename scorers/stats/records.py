@@ -75,7 +75,9 @@ def _digest(ds: Dataset, rows: np.ndarray) -> str:
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if isinstance(v, (str, int, float, bool, list, type(None)))}
+    return {
+        k: v for k, v in params.items() if isinstance(v, (str, int, float, bool, list, type(None)))
+    }
 
 
 def build_record(spec: Spec, ds: Dataset, rows: np.ndarray) -> Record:
