@@ -13,5 +13,6 @@ lint:
 bench:
 	.venv/bin/python bench/bench_scorers.py
 	.venv/bin/python bench/bench_leaderboard.py
+	.venv/bin/python bench/bench_board_stats.py
 	.venv/bin/python bench/bench_baselines.py
 	.venv/bin/python bench/bench_submissions.py

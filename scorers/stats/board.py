@@ -31,10 +31,12 @@ import numpy as np
 
 from scorers.stats.records import Record
 from scorers.stats.resample import resample_counts
-from scorers.stats.sufficient import statistic
+from scorers.stats.sufficient import shared_key, statistic
 
-# Columns of C per matrix product and resamples per chunk: C blocks of ~64 MB at 100,000 items.
-MAX_COLUMNS = 160
+# Columns of C per matrix product and resamples per chunk. OpenBLAS's product of a (125 x n)
+# by an (n x k) matrix is fast up to k of about 100 and several times slower per column beyond
+# (measured at n = 100,000), so blocks stay under that.
+MAX_COLUMNS = 96
 CHUNK = 125
 
 
@@ -83,33 +85,48 @@ def metric_draws(
     draws = np.full((t, b), np.nan)
     stats = [(i, r, statistic(r, key)) for i, r in enumerate(records) if r is not None]
     stats = [(i, r, s) for i, r, s in stats if s is not None]
+    shared: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    for _, r, s in stats:
+        if s.shared is not None and shared_key(r) not in shared:
+            shared[shared_key(r)] = _sums(s.shared(r).astype(s.dtype, copy=False), counts)
     for dtype in (np.float32, np.float64):
         group = [(i, r, s) for i, r, s in stats if s.dtype == dtype]
-        block: list[tuple[int, np.ndarray, object]] = []
+        block: list[tuple] = []  # (row index, record, columns, statistic)
         width = 0
         for pos, (i, r, s) in enumerate(group):
             cols = s.columns(r).astype(dtype, copy=False)
-            block.append((i, cols, s))
+            block.append((i, r, cols, s))
             width += cols.shape[1]
             if width >= MAX_COLUMNS or pos == len(group) - 1:
-                _draw_block(block, counts, dtype, observed, draws)
+                _draw_block(block, counts, shared, observed, draws)
                 block, width = [], 0
     return observed, draws
 
 
-def _draw_block(block, counts, dtype, observed, draws) -> None:
-    matrix = np.hstack([cols for _, cols, _ in block])
-    n = matrix.shape[0]
-    bounds = np.cumsum([0] + [cols.shape[1] for _, cols, _ in block])
+def _sums(matrix: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column totals (the observed sums) and the sums on every resample, (B, columns)."""
     totals = matrix.sum(axis=0, dtype=np.float64)
     sums = np.empty((len(counts), matrix.shape[1]), dtype=np.float64)
     for start in range(0, len(counts), CHUNK):
-        weights = counts[start : start + CHUNK].astype(dtype)
+        weights = counts[start : start + CHUNK].astype(matrix.dtype)
         sums[start : start + CHUNK] = weights @ matrix
-    for j, (i, _, s) in enumerate(block):
+    return totals, sums
+
+
+def _draw_block(block, counts, shared, observed, draws) -> None:
+    matrix = np.hstack([cols for _, _, cols, _ in block])
+    n = matrix.shape[0]
+    bounds = np.cumsum([0] + [cols.shape[1] for _, _, cols, _ in block])
+    totals, sums = _sums(matrix, counts)
+    for j, (i, r, _, s) in enumerate(block):
         lo, hi = bounds[j], bounds[j + 1]
-        observed[i] = s.value(totals[None, lo:hi], n)[0]
-        draws[i] = s.value(sums[:, lo:hi], n)
+        row_totals, row_sums = totals[None, lo:hi], sums[:, lo:hi]
+        if s.shared is not None:
+            gold_totals, gold_sums = shared[shared_key(r)]
+            row_totals = np.hstack([gold_totals[None, :], row_totals])
+            row_sums = np.hstack([gold_sums, row_sums])
+        observed[i] = s.value(row_totals, n)[0]
+        draws[i] = s.value(row_sums, n)
 
 
 def _interval(values: np.ndarray, confidence: float) -> tuple[float, float] | None:

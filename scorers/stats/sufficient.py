@@ -7,10 +7,10 @@ row cost one matrix product. ``Statistic.columns(record)`` is ``C`` (n x s) and
 (NaN where the metric is undefined on that resample).
 
 - accuracy, P/R/F1 (macro, micro, weighted, binary), Cohen's kappa: per-class gold, predicted
-  and true-positive counts (3K columns); exactly the scorer's formulas on the resampled
+  and true-positive counts (3K columns, the K gold ones shared by all rows); exactly the scorer's formulas on the resampled
   confusion margins, including the classes present in the resample when the spec fixes none.
-- MAE: the absolute error. Pearson: x, y, x^2, y^2, xy of values centred on the partition means
-  (centring keeps the sums well conditioned).
+- MAE: the absolute error. Pearson: x, x^2 (shared), y, y^2, xy of values centred on the
+  partition means (centring keeps the sums well conditioned).
 - Spearman: Pearson on the ranks of the whole partition (average ranks for ties). Exact for the
   observed score; on a resample it is an approximation, because the ranks are not recomputed
   within the resample (duplicated items would share a rank). The difference is of order 1/n.
@@ -41,6 +41,15 @@ class Statistic:
     value: Callable[[np.ndarray, int], np.ndarray]
     # float32 sums are exact for counts below 2**24 items and twice as fast as float64.
     dtype: type = np.float64
+    # Columns that depend on the gold only (the same for every row on one gold), summed once
+    # per board; `value` receives their sums first, then the row's own.
+    shared: Callable[[Record], np.ndarray] | None = None
+
+
+def shared_key(record: Record) -> tuple:
+    """Rows whose shared columns are equal: one gold, and for labels one label coding."""
+    labels = record.arrays.get("labels")
+    return (record.digest, tuple(labels.tolist()) if labels is not None else ())
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -49,16 +58,23 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def _gold_columns(record: Record) -> np.ndarray:
+    k = len(record.arrays["labels"])
+    c = np.zeros((record.n, k), dtype=np.float32)
+    c[np.arange(record.n), record.arrays["y_true"].astype(np.int64)] = 1
+    return c
+
+
 def _label_columns(record: Record) -> np.ndarray:
+    """Predicted and true-positive indicators per class (gold ones are shared)."""
     k = len(record.arrays["labels"])
     t = record.arrays["y_true"].astype(np.int64)
     p = record.arrays["y_pred"].astype(np.int64)
-    c = np.zeros((record.n, 3 * k), dtype=np.float32)
+    c = np.zeros((record.n, 2 * k), dtype=np.float32)
     rows = np.arange(record.n)
-    c[rows, t] = 1
-    c[rows, k + p] = 1
+    c[rows, p] = 1
     hit = t == p
-    c[rows[hit], 2 * k + t[hit]] = 1
+    c[rows[hit], k + t[hit]] = 1
     return c
 
 
@@ -118,25 +134,30 @@ def _kappa(sums: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _pair_columns(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    x = x - x.mean()
-    y = y - y.mean()
-    return np.column_stack([x, y, x * x, y * y, x * y])
+def _centred(values: np.ndarray) -> np.ndarray:
+    return values - values.mean()
+
+
+def _gold_pair_columns(record: Record, ranks: bool) -> np.ndarray:
+    x = record.arrays["y_true"]
+    x = _centred(rankdata(x) if ranks else x)
+    return np.column_stack([x, x * x])
+
+
+def _pair_columns(record: Record, ranks: bool) -> np.ndarray:
+    x, y = record.arrays["y_true"], record.arrays["y_pred"]
+    x, y = (_centred(rankdata(v) if ranks else v) for v in (x, y))
+    return np.column_stack([y, y * y, x * y])
 
 
 def _pearson(sums: np.ndarray, n: int) -> np.ndarray:
-    sx, sy, sxx, syy, sxy = sums.T
+    sx, sxx, sy, syy, sxy = sums.T
     cov = n * sxy - sx * sy
     var = (n * sxx - sx * sx) * (n * syy - sy * sy)
     out = np.full(len(sums), np.nan)
     ok = var > 1e-300
     out[ok] = np.clip(cov[ok] / np.sqrt(var[ok]), -1.0, 1.0)
     return out
-
-
-def _number(record: Record, ranks: bool) -> np.ndarray:
-    x, y = record.arrays["y_true"], record.arrays["y_pred"]
-    return _pair_columns(rankdata(x), rankdata(y)) if ranks else _pair_columns(x, y)
 
 
 def _span_value(which: str) -> Callable:
@@ -180,16 +201,21 @@ def statistic(record: Record, key: str) -> Statistic | None:
         if name == "accuracy":
             return Statistic(_accuracy_columns, _accuracy, np.float32)
         if name == "cohen_kappa":
-            return Statistic(_label_columns, _kappa, np.float32)
+            return Statistic(_label_columns, _kappa, np.float32, _gold_columns)
         which = {"precision": "p", "recall": "r", "f1": "f"}[name.rsplit("_", 1)[-1]]
-        return Statistic(_label_columns, _prf(which, params, labels), np.float32)
+        return Statistic(_label_columns, _prf(which, params, labels), np.float32, _gold_columns)
     if record.kind == "number":
         if name == "mae":
             return Statistic(
                 lambda r: np.abs(r.arrays["y_true"] - r.arrays["y_pred"])[:, None],
                 _mean_of_first,
             )
-        return Statistic(lambda r: _number(r, ranks=name == "spearman"), _pearson)
+        ranks = name == "spearman"
+        return Statistic(
+            lambda r: _pair_columns(r, ranks),
+            _pearson,
+            shared=lambda r: _gold_pair_columns(r, ranks),
+        )
     if record.kind == "score":
         return _tpr(key)
     if record.kind == "span":
