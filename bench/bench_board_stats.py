@@ -50,7 +50,7 @@ def make_records(metric: str, teams: int, items: int, seed: int = 0) -> list[Rec
             records.append(
                 Record(
                     "label", items, "g", [{"name": metric, "key": metric, "params": params}], arrays
-                )  # fmt: skip
+                )
             )
         return records
     truth = rng.normal(3, 1, items)
@@ -150,19 +150,18 @@ def board_reads(args) -> None:
         print(f"\n3. board reads: {bl.connection.vendor}, {subs} submissions, 100 teams")
         rng = np.random.default_rng(1)
         truth = (rng.random(args.board_items) < 0.4).astype(np.uint16)
+        records: dict[int, dict[str, bytes]] = {}
         for partition in ("public", "private"):
             board = live_board(phase=phase, subtask=subtask, partition=partition, now=phase.end)
             for row in board.rows:
                 right = rng.random(args.board_items) < 0.8
                 pred = np.where(right, truth, 1 - truth).astype(np.uint16)
-                data = dump_record(
-                    Record("label", args.board_items, "g",
-                           [{"name": "accuracy", "key": "accuracy", "params": {}}],
-                           {"y_true": truth, "y_pred": pred, "labels": LABELS})
-                )  # fmt: skip
-                submission_records_store(
-                    submission_id=row.submission_id, records={partition: data}
-                )  # (the second partition's call keeps only its own: enough for a read bench)
+                metrics = [{"name": "accuracy", "key": "accuracy", "params": {}}]
+                arrays = {"y_true": truth, "y_pred": pred, "labels": LABELS}
+                data = dump_record(Record("label", args.board_items, "g", metrics, arrays))
+                records.setdefault(row.submission_id, {})[partition] = data
+        for submission_id, files in records.items():
+            submission_records_store(submission_id=submission_id, records=files)
         board_request_rebuild(phase_id=phase.pk, subtask_id=subtask.pk)
         start = time.perf_counter()
         board_rebuild(phase_id=phase.pk, subtask_id=subtask.pk)
@@ -185,8 +184,9 @@ def board_reads(args) -> None:
                 ),
                 args.runs,
             )[0]
-            out["API"] = statistics.median(bl.measure(lambda: client.get(api, **headers),
-                                                      args.runs)[0])  # fmt: skip
+            out["API"] = statistics.median(
+                bl.measure(lambda: client.get(api, **headers), args.runs)[0]
+            )
             out["page"] = statistics.median(bl.measure(lambda: client.get(page), args.runs)[0])
             return out
 

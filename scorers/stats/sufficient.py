@@ -7,8 +7,9 @@ row cost one matrix product. ``Statistic.columns(record)`` is ``C`` (n x s) and
 (NaN where the metric is undefined on that resample).
 
 - accuracy, P/R/F1 (macro, micro, weighted, binary), Cohen's kappa: per-class gold, predicted
-  and true-positive counts (3K columns, the K gold ones shared by all rows); exactly the scorer's formulas on the resampled
-  confusion margins, including the classes present in the resample when the spec fixes none.
+  and true-positive counts (3K columns, the K gold ones shared by all rows); exactly the
+  scorer's formulas on the resampled confusion margins, including the classes present in the
+  resample when the spec fixes none.
 - MAE: the absolute error. Pearson: x, x^2 (shared), y, y^2, xy of values centred on the
   partition means (centring keeps the sums well conditioned).
 - Spearman: Pearson on the ranks of the whole partition (average ranks for ties). Exact for the

@@ -12,8 +12,6 @@ from podium.leaderboards.latex import latex_escape, leaderboard_latex
 from podium.leaderboards.notes import board_note
 from podium.web.charts import leaderboard_chart, nice_ticks
 
-from .test_board_snapshots import board, enqueued, scored  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 AT = datetime(2026, 1, 1)
 

@@ -5,89 +5,16 @@ shows before the reveal, not even a cluster id or a rank range."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from podium.leaderboards import snapshots
 from podium.leaderboards.exports import leaderboard_csv, leaderboard_json
 from podium.leaderboards.models import BoardSettings, BoardSnapshot
 from podium.leaderboards.selectors import leaderboard
 from podium.leaderboards.services import phase_hide, phase_reveal
 from podium.leaderboards.snapshots import board_rebuild, board_request_rebuild, boards_sweep
 from podium.leaderboards.visibility import LeaderboardNotVisible
-from podium.submissions.records import submission_records_store
-from scorers.stats.records import Record, dump_record
 
 pytestmark = pytest.mark.django_db
-# Different, prime sizes: a private value (a multiple of 1/389) cannot pass for a public one.
-SIZES = {"public": 397, "private": 389}
-
-
-@pytest.fixture
-def enqueued(monkeypatch):
-    """The rebuild jobs that would have been sent, as (phase_id, subtask_id)."""
-    sent: list[tuple[int, int]] = []
-    monkeypatch.setattr(snapshots, "_enqueue", lambda p, s: sent.append((p, s)))
-    return sent
-
-
-def _record(correct: np.ndarray) -> bytes:
-    truth = np.zeros(len(correct), dtype=np.uint16)
-    return dump_record(
-        Record(
-            "label",
-            len(correct),
-            "gold-v1",
-            [{"name": "accuracy", "key": "accuracy", "params": {}}],
-            {
-                "y_true": truth,
-                "y_pred": np.where(correct, 0, 1).astype(np.uint16),
-                "labels": np.array(["human", "machine"]),
-            },
-        )
-    )
-
-
-@pytest.fixture
-def scored(submit, make_team):
-    """`scored(team, public_rate, private_rate)`: a submission with scores and records."""
-    rng = np.random.default_rng(0)
-    base = {p: rng.random(n) for p, n in SIZES.items()}
-
-    def correct(partition: str, rate: float, twin: bool) -> np.ndarray:
-        # Item i is right when base[i] < rate: higher rates are right on a superset of items.
-        # A twin has the same accuracy on partly other items (a statistical tie).
-        out = base[partition] < rate
-        if twin:
-            n = SIZES[partition]
-            some = rng.choice(n, size=n // 5, replace=False)
-            out[some] = rng.permutation(out[some])
-        return out
-
-    def make(team, public: float, private: float, twin: bool = False, **kwargs):
-        pub, pri = correct("public", public, twin), correct("private", private, twin)
-        sub = submit(team, public=float(pub.mean()), private=float(pri.mean()), **kwargs)
-        submission_records_store(
-            submission_id=sub.pk, records={"public": _record(pub), "private": _record(pri)}
-        )
-        return sub
-
-    return make
-
-
-@pytest.fixture
-def board(test_phase, subtask, scored, make_team, enqueued):
-    """Four teams and a baseline: two near-tied leaders, a middle team, a weak one."""
-    teams = [make_team(f"T{i}") for i in range(4)]
-    scored(teams[0], 0.90, 0.50)
-    scored(teams[1], 0.90, 0.52, twin=True)
-    scored(teams[1], 0.60, 0.50)  # a second submission: counted, not shown
-    scored(teams[2], 0.75, 0.60)
-    scored(teams[3], 0.55, 0.70)
-    scored(None, 0.65, 0.40, baseline=True, method="majority")
-    board_request_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
-    assert board_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
-    return teams
 
 
 def test_a_rebuilt_board_carries_intervals_clusters_rank_ranges_and_comparisons(
@@ -249,3 +176,24 @@ def test_the_sweeper_builds_boards_that_never_had_a_snapshot(
         assert boards_sweep() == 1
     assert enqueued == [(test_phase.pk, subtask.pk)]
     assert boards_sweep() == 0  # queued, not lost yet
+
+
+def test_organisers_set_a_phase_board_settings_in_the_admin_and_others_cannot(
+    test_phase, subtask, cast, client, enqueued, django_capture_on_commit_callbacks
+):
+    url = "/admin/leaderboards/boardsettings/add/"
+    form = {"phase": test_phase.pk, "significance_level": "0.01", "resamples": "2000"}
+    client.force_login(cast["other_organiser"])
+    client.post(url, form)
+    assert not BoardSettings.objects.exists()  # not their phase: not offered, not saved
+    client.force_login(cast["organiser"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form)
+    assert response.status_code == 302
+    assert BoardSettings.objects.get(phase=test_phase).significance_level == 0.01
+    assert enqueued  # the boards are rebuilt with the new level
+    bad = client.post(
+        f"/admin/leaderboards/boardsettings/{BoardSettings.objects.get().pk}/change/",
+        {**form, "significance_level": "0.7"},
+    )
+    assert bad.status_code == 200 and b"less than or equal to 0.2" in bad.content

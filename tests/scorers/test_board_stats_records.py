@@ -166,3 +166,35 @@ def test_records_of_the_same_gold_share_a_digest_whatever_the_labels_predicted(t
     changed = write_jsonl(tmp_path / "gold2.jsonl", rows)
     c = build_record(spec, api.load_dataset(spec, changed, pred), np.arange(300))
     assert c.digest != a.digest
+
+
+def test_span_metrics_from_sums_equal_the_scorer_on_every_resample(tmp_path: Path):
+    pytest.importorskip("nltk")
+    pytest.importorskip("punkt")
+    from tests.scorers import test_fincausal_task2 as fincausal
+
+    gold_rows, pred_rows = fincausal.random_rows(4, 80)
+    gold, pred = fincausal._files(tmp_path, gold_rows, pred_rows)
+    keys = ["span_f1", "span_precision", "span_recall", "span_exact_match"]
+    _check_exact(fincausal.SPEC, gold, pred, keys)
+
+
+def test_tpr_at_fpr_holds_the_partition_thresholds(tmp_path: Path):
+    from tests.scorers import test_raid_tpr_at_fpr as raid
+
+    rng = np.random.default_rng(5)
+    ids = [f"id-{k}" for k in range(3000)]
+    gold_df = raid._make_gold(rng, ids, humans_per_domain=120)
+    human = (gold_df.model == "human").to_numpy()
+    scores = np.where(human, rng.beta(2, 5, len(ids)), rng.beta(5, 2, len(ids)))
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_df.to_dict("records"))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps([{"id": i, "score": s} for i, s in zip(ids, scores.tolist())]))
+    spec = load_spec(raid.SPEC)
+    ds = api.load_dataset(spec, gold, pred)
+    record = build_record(spec, ds, np.arange(len(ds)))
+    assert [m["key"] for m in record.metrics] == ["tpr_at_fpr"]  # AUROC: no interval
+    observed, draws = metric_draws([record], "tpr_at_fpr", resample_counts(len(ds), 500, 0))
+    assert observed[0] == pytest.approx(compute(spec, View(ds))["tpr_at_fpr"], abs=1e-12)
+    low, high = np.quantile(draws[0], [0.025, 0.975])
+    assert low < observed[0] < high and high - low < 0.1
