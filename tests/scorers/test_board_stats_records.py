@@ -189,7 +189,8 @@ def test_tpr_at_fpr_holds_the_partition_thresholds(tmp_path: Path):
     scores = np.where(human, rng.beta(2, 5, len(ids)), rng.beta(5, 2, len(ids)))
     gold = write_jsonl(tmp_path / "gold.jsonl", gold_df.to_dict("records"))
     pred = tmp_path / "pred.json"
-    pred.write_text(json.dumps([{"id": i, "score": s} for i, s in zip(ids, scores.tolist())]))
+    rows = [{"id": i, "score": s} for i, s in zip(ids, scores.tolist(), strict=True)]
+    pred.write_text(json.dumps(rows))
     spec = load_spec(raid.SPEC)
     ds = api.load_dataset(spec, gold, pred)
     record = build_record(spec, ds, np.arange(len(ds)))
