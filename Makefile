@@ -13,6 +13,7 @@ lint:
 bench:
 	.venv/bin/python bench/bench_scorers.py
 	.venv/bin/python bench/bench_leaderboard.py
+	.venv/bin/python bench/bench_board_stats.py
 	.venv/bin/python bench/bench_baselines.py
 	.venv/bin/python bench/bench_submissions.py
 	.venv/bin/python bench/bench_programs.py

@@ -54,10 +54,15 @@ def load_dataset(spec: Spec, gold_path: PathLike, pred_path: PathLike) -> Datase
 
 
 def score_files(
-    spec: dict[str, Any] | Spec, gold_path: PathLike, pred_path: PathLike
+    spec: dict[str, Any] | Spec,
+    gold_path: PathLike,
+    pred_path: PathLike,
+    records_dir: PathLike | None = None,
 ) -> dict[str, Any]:
     """What ``python -m scorers score`` prints: ok and scores, or ok false and errors.
 
+    With ``records_dir``, a scored submission also leaves its per-item records there, one file
+    per partition (scorers.stats.records), for the leaderboard's intervals.
     Raises SpecError for a bad spec and GoldError for a bad gold file.
     """
     from scorers.breakdown import score_dataset
@@ -67,7 +72,12 @@ def score_files(
         dataset = load_dataset(spec, gold_path, pred_path)
     except SubmissionError as exc:
         return {"ok": False, "errors": exc.errors}
-    return {"ok": True, "scores": score_dataset(spec, dataset)}
+    scores = score_dataset(spec, dataset)
+    if records_dir is not None:
+        from scorers.stats.records import write_records
+
+        write_records(spec, dataset, records_dir)
+    return {"ok": True, "scores": scores}
 
 
 def compare_files(

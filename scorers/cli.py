@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--spec", required=True, help="the scoring spec (JSON)")
         p.add_argument("--gold", required=True, help="the gold file of the split")
     score.add_argument("--pred", required=True, help="the submission file")
+    score.add_argument("--records", help="directory for the per-item records of each partition")
     compare.add_argument("--pred", required=True, help="submission A")
     compare.add_argument("--pred-b", required=True, help="submission B")
     compare.add_argument("--metric", help="metric key (default: the spec's primary)")
@@ -61,7 +62,7 @@ def run(argv: list[str] | None = None) -> int:
             _emit({"ok": not errors, "errors": errors})
             return EXIT_OK if not errors else EXIT_BAD_SETUP
         if args.command == "score":
-            result = api.score_files(spec, args.gold, args.pred)
+            result = api.score_files(spec, args.gold, args.pred, args.records)
         else:
             result = api.compare_files(
                 spec, args.gold, args.pred, args.pred_b, args.metric, args.samples, args.seed

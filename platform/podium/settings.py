@@ -262,7 +262,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaderboards.reveal_due_phases",
         "schedule": 60,
     },
+    "sweep-boards": {
+        "task": "leaderboards.sweep_boards",
+        "schedule": 60,
+    },
 }
+# Seconds a board waits after a change before its snapshot is rebuilt: the uploads of a deadline
+# rush that arrive meanwhile share one rebuild.
+PODIUM_BOARD_DEBOUNCE_S = envint("PODIUM_BOARD_DEBOUNCE_S", 2, minimum=0)
 
 # --- Scoring ------------------------------------------------------------------------------------
 PODIUM_SCORING_TIMEOUT = envint("PODIUM_SCORING_TIMEOUT", 300, minimum=1)

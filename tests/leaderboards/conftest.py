@@ -7,12 +7,17 @@ import itertools
 import re
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
+from podium.leaderboards import snapshots
+from podium.leaderboards.snapshots import board_rebuild, board_request_rebuild
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
 from podium.submissions.models import Score, Submission
+from podium.submissions.records import submission_records_store
 from podium.teams.models import Team
+from scorers.stats.records import Record, dump_record
 from tests.cast import Cast, cast_build
 
 NOW = timezone.now().replace(microsecond=0)
@@ -141,3 +146,77 @@ def submit(make_user, test_phase, subtask):
         return sub
 
     return make
+
+
+# --- Boards with per-item records (the board statistics tests) --------------------------------
+
+# Different, prime sizes: a private value (a multiple of 1/389) cannot pass for a public one.
+SIZES = {"public": 397, "private": 389}
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The rebuild jobs that would have been sent, as (phase_id, subtask_id)."""
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(snapshots, "_enqueue", lambda p, s: sent.append((p, s)))
+    return sent
+
+
+def label_record(correct: np.ndarray) -> bytes:
+    truth = np.zeros(len(correct), dtype=np.uint16)
+    return dump_record(
+        Record(
+            "label",
+            len(correct),
+            "gold-v1",
+            [{"name": "accuracy", "key": "accuracy", "params": {}}],
+            {
+                "y_true": truth,
+                "y_pred": np.where(correct, 0, 1).astype(np.uint16),
+                "labels": np.array(["human", "machine"]),
+            },
+        )
+    )
+
+
+@pytest.fixture
+def scored(submit, make_team):
+    """`scored(team, public_rate, private_rate)`: a submission with scores and records."""
+    rng = np.random.default_rng(0)
+    base = {p: rng.random(n) for p, n in SIZES.items()}
+
+    def correct(partition: str, rate: float, twin: bool) -> np.ndarray:
+        # Item i is right when base[i] < rate: higher rates are right on a superset of items.
+        # A twin has the same accuracy on partly other items (a statistical tie).
+        out = base[partition] < rate
+        if twin:
+            n = SIZES[partition]
+            some = rng.choice(n, size=n // 5, replace=False)
+            out[some] = rng.permutation(out[some])
+        return out
+
+    def make(team, public: float, private: float, twin: bool = False, **kwargs):
+        pub, pri = correct("public", public, twin), correct("private", private, twin)
+        sub = submit(team, public=float(pub.mean()), private=float(pri.mean()), **kwargs)
+        submission_records_store(
+            submission_id=sub.pk,
+            records={"public": label_record(pub), "private": label_record(pri)},
+        )
+        return sub
+
+    return make
+
+
+@pytest.fixture
+def board(test_phase, subtask, scored, make_team, enqueued):
+    """Four teams and a baseline: two near-tied leaders, a middle team, a weak one."""
+    teams = [make_team(f"T{i}") for i in range(4)]
+    scored(teams[0], 0.90, 0.50)
+    scored(teams[1], 0.90, 0.52, twin=True)
+    scored(teams[1], 0.60, 0.50)  # a second submission: counted, not shown
+    scored(teams[2], 0.75, 0.60)
+    scored(teams[3], 0.55, 0.70)
+    scored(None, 0.65, 0.40, baseline=True, method="majority")
+    board_request_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
+    assert board_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
+    return teams

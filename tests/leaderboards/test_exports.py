@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from podium.leaderboards.exports import leaderboard_csv, leaderboard_json
+from podium.leaderboards.exports import STATS_HEADER, leaderboard_csv, leaderboard_json
 from podium.leaderboards.selectors import leaderboard
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,11 @@ def test_the_csv_has_fixed_metric_and_group_columns(test_phase, subtask, cast, s
         "macro_f1",
         "accuracy[language=en]",
         "macro_f1[language=en]",
+        "accuracy_low",
+        "accuracy_high",
+        "macro_f1_low",
+        "macro_f1_high",
+        *STATS_HEADER,
     ]
     assert [(r["rank"], r["is_baseline"], r["accuracy"]) for r in rows] == [
         ("1", "false", "0.75"),

@@ -1,4 +1,4 @@
-"""The phase-wide admin actions: score again, reveal, hide.
+"""The phase-wide admin actions (score again, reveal, hide), and each phase's board settings.
 
 They call services of submissions and leaderboards, which sit above sharedtasks in the apps'
 dependency order (docs/architecture.md), so sharedtasks' PhaseAdmin cannot name them; this app,
@@ -8,7 +8,10 @@ with them.
 
 from django.contrib import admin, messages
 
+from podium.admin_scoping import ScopedModelAdmin
+from podium.leaderboards.models import BoardSettings
 from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
+from podium.leaderboards.snapshots import phase_boards_request_rebuild
 from podium.sharedtasks.admin import PhaseAdmin
 from podium.sharedtasks.models import Phase
 from podium.submissions.models import Submission
@@ -41,3 +44,15 @@ class PhaseActionsAdmin(PhaseAdmin):
                 phase_hide(phase=phase, by=request.user)
             except RevealError as exc:
                 self.message_user(request, f"{phase}: {exc}", messages.ERROR)
+
+
+@admin.register(BoardSettings)
+class BoardSettingsAdmin(ScopedModelAdmin):
+    task_path = "phase__task"
+    list_display = ["phase", "significance_level", "resamples"]
+    fields = ["phase", "significance_level", "resamples"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # New settings change the clusters: rebuild the phase's boards.
+        phase_boards_request_rebuild(phase=obj.phase)

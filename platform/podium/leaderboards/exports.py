@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from .selectors import Leaderboard, LeaderboardRow
+from .boards import Leaderboard, LeaderboardRow
 
 # `is_baseline` comes before the team name and holds what the server knows (Submission.is_baseline,
 # set only for the organisers' baseline runs), so a team whose name reads like "Baseline: ..."
@@ -48,17 +48,52 @@ def _group_value(row: LeaderboardRow, metric: str, group_field: str, group_value
     return row.groups.get(group_field, {}).get(group_value, {}).get(metric)
 
 
+STATS_HEADER = [
+    "cluster", "rank_best", "rank_worst", "submissions",
+    "vs_baseline_delta", "vs_baseline_low", "vs_baseline_high", "vs_baseline_p",
+    "vs_leader_delta", "vs_leader_low", "vs_leader_high", "vs_leader_p",
+]  # fmt: skip
+
+
+def _interval_header(board: Leaderboard) -> list[str]:
+    return [f"{m}_{end}" for m in board.columns for end in ("low", "high")]
+
+
+def _stats_cells(board: Leaderboard, row: LeaderboardRow) -> list:
+    cells: list = []
+    for metric in board.columns:
+        interval = row.intervals.get(metric) or {}
+        cells += [_number(interval.get("low")), _number(interval.get("high"))]
+    best, worst = row.rank_range or ("", "")
+    cells += ["" if row.cluster is None else row.cluster, best, worst]
+    cells.append("" if row.submissions is None else row.submissions)
+    for comparison in (row.vs_baseline, row.vs_leader):
+        c = comparison or {}
+        cells += [_number(c.get(k)) for k in ("delta", "low", "high", "p_value")]
+    return cells
+
+
 def leaderboard_csv(board: Leaderboard) -> str:
     """One header row, then one row per leaderboard row in rank order.
 
-    Columns: rank, is_baseline (true/false), team, method, submission (id), submitted_at (ISO), the
-    metrics (primary first), then one column per metric and group, e.g. `macro_f1[language=en]`.
+    Columns: rank, is_baseline (true/false), team, method, submission (id), submitted_at (ISO
+    8601), the metrics (primary first), one column per metric and group, e.g.
+    `macro_f1[language=en]`; then the statistics: `<metric>_low`, `<metric>_high` (the 95%
+    bootstrap interval), cluster (1 = top significance cluster), rank_best, rank_worst,
+    submissions (scored submissions of the entrant on this board), and the paired comparisons
+    with the baseline and the leader on the primary metric (difference, its interval, p-value).
     An undefined value or rank is an empty cell.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     groups = _group_cells(board)
-    writer.writerow(FIXED_HEADER + board.columns + [group_column(*g) for g in groups])
+    writer.writerow(
+        FIXED_HEADER
+        + board.columns
+        + [group_column(*g) for g in groups]
+        + _interval_header(board)
+        + STATS_HEADER
+    )
     for row in board.rows:
         writer.writerow(
             [
@@ -71,6 +106,7 @@ def leaderboard_csv(board: Leaderboard) -> str:
                 _number(row.primary),
                 *(_number(row.metrics.get(m)) for m in board.columns[1:]),
                 *(_number(_group_value(row, *g)) for g in groups),
+                *_stats_cells(board, row),
             ]
         )
     return out.getvalue()
@@ -91,6 +127,8 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
         "group_values": {k: list(v) for k, v in board.group_values.items()},
         "note": board.note,
         "generated_at": board.generated_at.isoformat(),
+        "statistics": board.stats,
+        "stale": board.stale,
         "rows": [
             {
                 "rank": row.rank,
@@ -103,6 +141,12 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
                 "primary": row.primary,
                 "metrics": dict(row.metrics),
                 "groups": row.groups,
+                "submissions": row.submissions,
+                "intervals": row.intervals,
+                "cluster": row.cluster,
+                "rank_range": row.rank_range,
+                "vs_baseline": row.vs_baseline,
+                "vs_leader": row.vs_leader,
             }
             for row in board.rows
         ],

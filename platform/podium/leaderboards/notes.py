@@ -16,9 +16,11 @@ _RULES = {
 }
 
 
-def _rule(phase: Phase, partition: str) -> str:
+def _rule(phase: Phase, partition: str, has_baselines: bool) -> str:
     by = "public-partition" if partition == PRIVATE else "scoring"
     text = _RULES.get(phase.selection, _RULES[Phase.Selection.BEST]).format(by=by)
+    if not has_baselines:
+        return f"Each team is represented by {text}."
     return f"Each team is represented by {text}; baselines are marked rows ranked among the teams."
 
 
@@ -32,7 +34,7 @@ def _private_status(phase: Phase, now: datetime) -> str:
     return "The private ranking is revealed when the organisers publish it."
 
 
-def board_note(phase: Phase, partition: str, *, now: datetime) -> str:
+def board_note(phase: Phase, partition: str, *, now: datetime, has_baselines: bool = True) -> str:
     """What the board shows, which partition and why; never a private value or count.
 
     The note is the same for every viewer allowed to see the board, except that an organiser
@@ -44,10 +46,13 @@ def board_note(phase: Phase, partition: str, *, now: datetime) -> str:
         parts = ["Private partition of the test set."]
         if not private_revealed(phase, now=now):
             parts.append("Visible to organisers only until it is revealed.")
-        parts += [_private_status(phase, now), "The private score never chose a submission."]
+        parts += [
+            _private_status(phase, now),
+            "Which submission represents a team was decided on the public partition only.",
+        ]
     else:
         parts = ["Public partition of the test set.", _private_status(phase, now)]
     if phase.leaderboard_mode == Phase.LeaderboardMode.HIDDEN and phase.revealed_at is None:
         parts.append("Hidden from participants until the organisers reveal it.")
-    parts.append(_rule(phase, partition))
+    parts.append(_rule(phase, partition, has_baselines))
     return " ".join(parts)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,50 +30,12 @@ from django.utils import timezone
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions.models import Score, Submission
 
+from .boards import Groups, Leaderboard, LeaderboardRow
+from .models import BoardSnapshot
 from .notes import board_note
 from .ranking import ranked, sort_key
+from .snapshot_format import board_from_snapshot
 from .visibility import require_visible, selection_partition, stored_partition
-
-Groups = dict[str, dict[str, dict[str, float | None]]]
-
-
-@dataclass(frozen=True)
-class LeaderboardRow:
-    """One team's (or one baseline method's) representative submission.
-
-    `rank` is None when the primary value is undefined (null or missing): such rows come after
-    every ranked row, so a missing score never ranks above a real one.
-    """
-
-    rank: int | None
-    team_id: int | None
-    team: str  # the team's name, or "Baseline: <method>"
-    is_baseline: bool
-    submission_id: int
-    method_name: str
-    submitted_at: datetime
-    primary: float | None
-    metrics: dict[str, float | None]  # secondary metrics, in `Leaderboard.columns[1:]` order
-    groups: Groups = field(default_factory=dict)  # {field: {group: {metric: value}}}
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    """A ranking as the viewer may see it; exports are built from this object only."""
-
-    task_slug: str
-    phase_slug: str
-    subtask_slug: str
-    partition: str  # the stored partition shown: all, public or private
-    requested_partition: str
-    selection: str  # the phase rule: best, last or chosen
-    primary_metric: str
-    direction: str
-    columns: list[str]  # metric names, primary first
-    group_values: dict[str, list[str]]  # {field: [group values, sorted]} present in the rows
-    rows: list[LeaderboardRow]
-    note: str
-    generated_at: datetime
 
 
 def _entrant_order(phase: Phase, subtask: Subtask) -> list:
@@ -166,6 +127,10 @@ def leaderboard(
 ) -> Leaderboard:
     """The leaderboard of `subtask` in `phase` on `partition` as `viewer` may see it.
 
+    Visibility is decided here, at read time, before anything is read. Then the board comes
+    from its snapshot (one query, whatever the number of submissions), with its intervals and
+    clusters; a board that has no snapshot yet is computed live, without statistics.
+
     - `partition`: "public" or "private" ("all" is accepted on a phase without partitions).
       A phase without partitions (its scores are stored under `all`: dev phases) answers both
       public and private with `all`; `Leaderboard.partition` says what was shown.
@@ -184,7 +149,23 @@ def leaderboard(
     now = now or timezone.now()
     shown = stored_partition(phase, partition)
     require_visible(phase, shown, viewer=viewer, now=now)
+    snapshot = (
+        BoardSnapshot.objects.filter(phase=phase, subtask=subtask, partition=shown)
+        .exclude(board=None)
+        .values("board", "built_at", "changed_at")
+        .first()
+    )
+    if snapshot is not None:
+        return board_from_snapshot(
+            snapshot, phase=phase, subtask=subtask, partition=partition, now=now
+        )
+    return live_board(phase=phase, subtask=subtask, partition=partition, now=now)
 
+
+def live_board(*, phase: Phase, subtask: Subtask, partition: str, now: datetime) -> Leaderboard:
+    """The board computed from the Score rows now, without statistics and WITHOUT a visibility
+    check: for `leaderboard()` after its check, and for the board job."""
+    shown = stored_partition(phase, partition)
     picked = representatives(phase, subtask)
     cells = _cells([r["id"] for r in picked], shown)
     seen_metrics = {c[0] for rows in cells.values() for c in rows}
@@ -245,6 +226,6 @@ def leaderboard(
         columns=columns,
         group_values={f: sorted(group_values[f]) for f in ordered_fields},
         rows=rows,
-        note=board_note(phase, shown, now=now),
+        note=board_note(phase, shown, now=now, has_baselines=any(r.is_baseline for r in rows)),
         generated_at=now,
     )

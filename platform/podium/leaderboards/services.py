@@ -12,6 +12,7 @@ from django.utils import timezone
 from podium.sharedtasks.models import Phase
 from podium.sharedtasks.selectors import format_when
 
+from .snapshots import phase_boards_request_rebuild
 from .visibility import LeaderboardError, is_task_organiser
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def phase_reveal(*, phase: Phase, by, now: datetime | None = None) -> None:
     # Conditional UPDATE: two organisers clicking at once record one reveal time.
     if Phase.objects.filter(pk=phase.pk, revealed_at__isnull=True).update(revealed_at=now):
         log.info("phase %s revealed by %s", phase, by)
+        phase_boards_request_rebuild(phase=phase)
     phase.refresh_from_db(fields=["revealed_at"])
 
 
@@ -56,6 +58,7 @@ def phase_hide(*, phase: Phase, by, now: datetime | None = None) -> None:
         )
     if Phase.objects.filter(pk=phase.pk, revealed_at__isnull=False).update(revealed_at=None):
         log.info("phase %s hidden again by %s", phase, by)
+        phase_boards_request_rebuild(phase=phase)
     phase.refresh_from_db(fields=["revealed_at"])
 
 

@@ -24,11 +24,21 @@ def scoring_options() -> dict[str, Any]:
 
 
 def run_scorer_with_settings(
-    job_dir: Path, *, spec_path: Path, gold_path: Path, pred_path: Path
+    job_dir: Path,
+    *,
+    spec_path: Path,
+    gold_path: Path,
+    pred_path: Path,
+    output_dir: Path | None = None,
 ) -> SandboxResult:
     """What the scoring job calls: run_scorer with the limits from settings."""
     return run_scorer(
-        job_dir, spec_path=spec_path, gold_path=gold_path, pred_path=pred_path, **scoring_options()
+        job_dir,
+        spec_path=spec_path,
+        gold_path=gold_path,
+        pred_path=pred_path,
+        output_dir=output_dir,
+        **scoring_options(),
     )
 
 

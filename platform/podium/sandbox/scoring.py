@@ -72,13 +72,15 @@ def run_scorer(
     if output_dir is not None:
         prepare_output_dir(output_dir, identity)
 
-    def argv(paths: dict[str, str]) -> list[str]:
+    def argv(paths: dict[str, str], records: str | None) -> list[str]:
         flags = [arg for role in ("spec", "gold", "pred") for arg in (f"--{role}", paths[role])]
+        # The output dir receives the per-item records the leaderboard's intervals need.
+        flags += ["--records", records] if records else []
         return [sys.executable, "-m", module, "score", *flags]
 
     if not sandboxed:
         return run_unsandboxed(
-            argv({role: host for role, (host, _) in files.items()}),
+            argv({role: host for role, (host, _) in files.items()}, output_dir and str(output_dir)),
             limits=limits,
             timeout_s=timeout_s,
             env={"PYTHONPATH": str(package.parent)},
@@ -90,7 +92,7 @@ def run_scorer(
         **dict(files.values()),
     }
     return run_sandboxed(
-        argv({role: inside for role, (_, inside) in files.items()}),
+        argv({role: inside for role, (_, inside) in files.items()}, output_dir and OUTPUT_MOUNT),
         readonly_binds=binds,
         output_dir=output_dir,
         output_mount=OUTPUT_MOUNT,

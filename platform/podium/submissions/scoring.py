@@ -34,6 +34,11 @@ from podium.sharedtasks.models import Dataset
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Score, Submission
 from podium.submissions.program_scoring import program_scoring_of, submission_score_with_program
+from podium.submissions.records import (
+    board_inputs_changed,
+    records_collect,
+    submission_records_store,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +112,13 @@ def submission_give_up(*, runs, now) -> int:
     return given_up
 
 
-def _finish(claim: Claim, *, status: str, error: str = "", log: str = "", scores=()) -> bool:
-    """running -> scored|failed for this attempt only; its scores replaced in one transaction."""
+def _finish(
+    claim: Claim, *, status: str, error: str = "", log: str = "", scores=(), records=None
+) -> bool:
+    """running -> scored|failed for this attempt only; its scores replaced in one transaction.
+
+    `records` (per-item record files by partition) are stored by the attempt that won, before
+    the commit that tells the boards to rebuild, so the rebuild finds them."""
     with transaction.atomic():
         moved = Submission.objects.filter(
             pk=claim.submission.pk, status=Status.RUNNING, attempts=claim.attempt
@@ -120,6 +130,14 @@ def _finish(claim: Claim, *, status: str, error: str = "", log: str = "", scores
             return False
         Score.objects.filter(submission_id=claim.submission.pk).delete()
         Score.objects.bulk_create(scores)
+        if records is not None:
+            submission_records_store(submission_id=claim.submission.pk, records=records)
+        submission = claim.submission
+        transaction.on_commit(
+            lambda: board_inputs_changed.send(
+                Submission, phase_id=submission.phase_id, subtask_id=submission.subtask_id
+            )
+        )
     return True
 
 
@@ -190,11 +208,16 @@ def _prepare_job(submission: Submission, job_dir: Path) -> tuple[Path, Path, Pat
     return spec, gold, pred
 
 
-def _run(submission: Submission) -> sandbox.SandboxResult:
+def _run(submission: Submission) -> tuple[sandbox.SandboxResult, dict[str, bytes]]:
+    """The sandbox's result and the per-item record files it left (read before cleanup)."""
     job_dir = sandbox.make_job_dir()
     try:
         spec, gold, pred = _prepare_job(submission, job_dir)
-        return run_scorer_with_settings(job_dir, spec_path=spec, gold_path=gold, pred_path=pred)
+        out = job_dir / "records"
+        result = run_scorer_with_settings(
+            job_dir, spec_path=spec, gold_path=gold, pred_path=pred, output_dir=out
+        )
+        return result, records_collect(out)
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
 
@@ -227,7 +250,7 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
             pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
         )
         with Heartbeat(mine, every=HEARTBEAT_EVERY):
-            result = _run(submission)
+            result, records = _run(submission)
     except sandbox.SandboxUnavailable as exc:
         # Not the participant's fault: put it back in the queue, loudly, for the operator to fix.
         logger.error("submission %s not scored: %s", submission.pk, exc)
@@ -258,6 +281,7 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
             status=Status.SCORED,
             log=_describe(result),
             scores=scores_from_output(submission, output),
+            records=records,
         )
         return Status.SCORED
     if result.returncode == 1 and output and output.get("ok") is False:

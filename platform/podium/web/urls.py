@@ -40,6 +40,11 @@ urlpatterns = [
         name="results-csv",
     ),
     path(
+        "tasks/<slug:slug>/results/<slug:phase>/<slug:subtask>.tex",
+        results.results_tex,
+        name="results-tex",
+    ),
+    path(
         "tasks/<slug:slug>/results/<slug:phase>/reveal/",
         results.results_reveal,
         name="results-reveal",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from podium.leaderboards.exports import leaderboard_csv
+from podium.leaderboards.latex import leaderboard_latex
 from podium.leaderboards.selectors import leaderboard
 from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.leaderboards.visibility import (
@@ -55,6 +56,12 @@ def _partition(request: HttpRequest, phase: Phase, now: datetime) -> str:
     return PRIVATE if is_partitioned(phase) and private_revealed(phase, now=now) else PUBLIC
 
 
+def _heading(subtask) -> str:
+    """ "A: human vs machine", not "a: A: human vs machine" when the title already names it."""
+    title, slug = subtask.title.strip(), subtask.slug
+    return title if not slug or title.lower().startswith(slug.lower()) else f"{slug}: {title}"
+
+
 @require_GET
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     task = task_or_404(request, slug)
@@ -70,7 +77,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = is_task_organiser(request.user, task)
     boards, note = [], ""
     for subtask in task.subtasks.all():
-        entry: dict = {"subtask": subtask}
+        entry: dict = {"subtask": subtask, "heading": _heading(subtask)}
         try:
             board = leaderboard(
                 phase=phase, subtask=subtask, partition=partition, viewer=request.user, now=now
@@ -78,9 +85,13 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         except LeaderboardError as closed:
             entry["closed"] = str(closed)
         else:
-            note = note or board.note
+            # The note of a board with baselines also explains the baseline rows.
+            if not note or any(r.is_baseline for r in board.rows):
+                note = board.note
             entry.update(board=board, chart=leaderboard_chart(board, mine=team and team.pk))
-            entry["csv"] = reverse("web:results-csv", args=[task.slug, phase.slug, subtask.slug])
+            args = [task.slug, phase.slug, subtask.slug]
+            entry["csv"] = reverse("web:results-csv", args=args)
+            entry["tex"] = reverse("web:results-tex", args=args)
         boards.append(entry)
     context.update(
         boards=boards,
@@ -94,8 +105,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/results.html", context)
 
 
-@require_GET
-def results_csv(request: HttpRequest, slug: str, phase: str, subtask: str) -> HttpResponse:
+def _export(request: HttpRequest, slug: str, phase: str, subtask: str, render_board, kind: str):
     task = task_or_404(request, slug)
     phase_obj = get_object_or_404(task.phases, slug=phase)
     subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
@@ -106,10 +116,22 @@ def results_csv(request: HttpRequest, slug: str, phase: str, subtask: str) -> Ht
         )
     except LeaderboardError as closed:
         return HttpResponse(str(closed), status=403, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(leaderboard_csv(board), content_type="text/csv; charset=utf-8")
-    name = f"{task.slug}-{phase_obj.slug}-{subtask_obj.slug}-{board.partition}.csv"
+    content_type = {"csv": "text/csv", "tex": "application/x-tex"}[kind]
+    response = HttpResponse(render_board(board), content_type=f"{content_type}; charset=utf-8")
+    name = f"{task.slug}-{phase_obj.slug}-{subtask_obj.slug}-{board.partition}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+def results_csv(request: HttpRequest, slug: str, phase: str, subtask: str) -> HttpResponse:
+    return _export(request, slug, phase, subtask, leaderboard_csv, "csv")
+
+
+@require_GET
+def results_tex(request: HttpRequest, slug: str, phase: str, subtask: str) -> HttpResponse:
+    """The subtask's ranking as a booktabs LaTeX table, with intervals and clusters."""
+    return _export(request, slug, phase, subtask, leaderboard_latex, "tex")
 
 
 def _reveal_action(request: HttpRequest, slug: str, phase: str, action, done: str):
