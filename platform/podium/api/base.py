@@ -13,6 +13,8 @@ from rest_framework.views import APIView, exception_handler
 
 from podium.submissions.uploads import SubmissionRefused
 
+from .throttling import rate_limit_headers
+
 
 class ApiError(exceptions.APIException):
     """An error with its own status and code; the message is safe to show to the caller."""
@@ -68,15 +70,29 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class PodiumAPIView(APIView):
-    """JSON only, and JSON errors even where a view also renders another format (CSV)."""
+    """JSON only, and JSON errors even where a view also renders another format (CSV).
+
+    Every answer says what is left of the caller's rate limits (podium.api.throttling).
+    """
 
     renderer_classes = [JSONRenderer]
+    throttles_checked: list = []
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def check_throttles(self, request):
+        # DRF's own loop, keeping the throttles so that finalize_response can report them.
+        self.throttles_checked = self.get_throttles()
+        waits = [t.wait() for t in self.throttles_checked if not t.allow_request(request, self)]
+        if waits:
+            self.throttled(request, max((w for w in waits if w is not None), default=None))
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in rate_limit_headers(self.throttles_checked).items():
+            response[header] = value
+        return response

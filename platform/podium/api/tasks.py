@@ -18,6 +18,7 @@ from podium.sharedtasks.models import Dataset, SharedTask, Subtask
 from podium.sharedtasks.selectors import split_available_from, visible_tasks
 
 from .base import PodiumAPIView, not_found
+from .errors import error_responses
 
 
 class FormatSerializer(serializers.Serializer):
@@ -164,7 +165,7 @@ class TaskDetailView(PodiumAPIView):
     @extend_schema(
         operation_id="tasks_retrieve",
         summary="One task with its subtasks and phases",
-        responses={200: TaskSerializer},
+        responses={200: TaskSerializer, **error_responses(404)},
     )
     def get(self, request, slug: str):
         task = _catalogue(request.user).filter(slug=slug).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, leaderboards, submissions, tasks
+from . import auth, data, leaderboards, submissions, tasks
 
 app_name = "api"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
     path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
     path("tasks/<slug:slug>/", tasks.TaskDetailView.as_view(), name="task-detail"),
+    path(
+        "tasks/<slug:slug>/data/<slug:subtask>/<slug:split>/",
+        data.DataDownloadView.as_view(),
+        name="task-data",
+    ),
     path("submissions/", submissions.SubmissionListCreateView.as_view(), name="submission-list"),
     path(
         "submissions/<int:pk>/",
