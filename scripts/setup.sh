@@ -30,3 +30,5 @@ fi
 # torch first, pinned: with it in place, transformers does not pull a newer torch (gigabytes).
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".[dev,baselines]"
+# The participant CLI is its own package (client/, no Django); the tests drive it.
+.venv/bin/python -m pip install --quiet -e ./client

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import auth, data, leaderboards, submissions, tasks
+from . import auth, data, leaderboards, me, submissions, tasks
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
+    path("me/", me.MeView.as_view(), name="me"),
     path("tasks/", tasks.TaskListView.as_view(), name="task-list"),
     path("tasks/<slug:slug>/", tasks.TaskDetailView.as_view(), name="task-detail"),
     path(
