@@ -14,7 +14,7 @@ from podium_client import __version__
 from podium_client.commands import account, board, data, submitting, tasks
 from podium_client.commands.common import Failure, explain
 from podium_client.http import ApiError, Unreachable
-from podium_client.output import error
+from podium_client.output import error, follow_terminal_width
 
 OK, REFUSED, USAGE = 0, 1, 2
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    follow_terminal_width()
     try:
         return args.run(args) or OK
     except Failure as exc:

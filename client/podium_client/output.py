@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -78,3 +79,10 @@ def transfer_progress():
         console=err,
         disable=not err.is_terminal,
     )
+
+
+def follow_terminal_width() -> None:
+    """Honour COLUMNS as set now (rich reads it once, when the consoles are made at import)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        out.width = err.width = int(columns)

@@ -48,6 +48,7 @@ def client_env(tmp_path, monkeypatch):
     monkeypatch.delenv("PODIUM_TOKEN", raising=False)
     monkeypatch.delenv("PODIUM_URL", raising=False)
     monkeypatch.setenv("PODIUM_RETRY_BACKOFF", "0")
+    monkeypatch.setenv("COLUMNS", "250")  # tables on one line each, for the assertions
     return config
 
 

@@ -91,7 +91,9 @@ CASES = {
     ),
     "zip with two files": (LABELS, zipped(("a.jsonl", b"{}"), ("b.jsonl", b"{}"))),
     "not a zip after all": (LABELS, b"PK\x03\x04 broken"),
-    "open label set": (OPEN_LABELS, jsonl(*[{"id": i, "label": f"any{n}"} for n, i in enumerate(IDS)])),
+    "open label set": (
+        OPEN_LABELS, jsonl(*[{"id": i, "label": f"any{n}"} for n, i in enumerate(IDS)])
+    ),
     "csv valid": (CSV_RANGE, b"id,score\n" + b"".join(f"{i},1.5\n".encode() for i in IDS)),
     "csv numbers": (
         CSV_RANGE,
@@ -103,7 +105,9 @@ CASES = {
     "csv with quotes across lines": (CSV_RANGE, b'id,score\nx0,"1\nx1,2\n'),
     "csv other separator": (CSV_SEMI, b"id;score\n" + b"".join(f"{i};4\n".encode() for i in IDS)),
     "csv wrong separator": (CSV_SEMI, b"id,score\nx0,1\n"),
-    "tsv integers": (TSV_INT, b"id\tindex\n" + b"x0\t1.5\nx1\t2\nx2\t3.0\nx3\tinf\nx4\t+4\nx5\t-0\n"),
+    "tsv integers": (
+        TSV_INT, b"id\tindex\n" + b"x0\t1.5\nx1\t2\nx2\t3.0\nx3\tinf\nx4\t+4\nx5\t-0\n"
+    ),
     "json list valid": (JSON_LABELS, json.dumps(good_labels(), indent=1).encode()),
     "json not a list": (JSON_LABELS, b'{"id": "x0"}'),
     "json empty list": (JSON_LABELS, b"[\n]\n"),
@@ -122,8 +126,10 @@ CASES = {
 }  # fmt: skip
 
 
-VALID = {"valid", "valid with BOM and CRLF", "zip with the file", "zip with Finder junk",
-         "open label set", "csv valid", "csv other separator", "json list valid", "txt valid"}  # fmt: skip
+VALID = {
+    "valid", "valid with BOM and CRLF", "zip with the file", "zip with Finder junk",
+    "open label set", "csv valid", "csv other separator", "json list valid", "txt valid",
+}  # fmt: skip
 
 
 def subtask_for(options: dict) -> Subtask:
