@@ -103,7 +103,10 @@ class Api:
         self, method: str, path: str, *, retry: bool = True, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
         """The response (2xx/3xx; streamed if asked), or ApiError / Unreachable."""
-        attempts = self.retries + 1 if retry else 1
+        headers = kwargs.get("headers") or {}
+        # A request that changes something is repeated only when the server can tell it is one.
+        safe = method in ("GET", "HEAD") or "Idempotency-Key" in headers
+        attempts = self.retries + 1 if retry and safe else 1
         last_problem = ""
         response: httpx.Response | None = None
         for attempt in range(attempts):

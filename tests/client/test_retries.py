@@ -67,7 +67,14 @@ def test_4xx_answers_are_never_retried(via_proxy, live_server, tmp_path, no_brok
     plan = Plan()
     with FlakyProxy(live_server.url, plan) as proxy:
         result = via_proxy(
-            "--url", proxy.url, "submit", "tiny", "a", predictions(tmp_path / "p"), "--phase", "test"
+            "--url",
+            proxy.url,
+            "submit",
+            "tiny",
+            "a",
+            predictions(tmp_path / "p"),
+            "--phase",
+            "test",
         )
     assert result.code == 1 and "has not started yet" in result.err
     assert plan.seen.count(UPLOAD) == 1
