@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -96,3 +98,17 @@ class PodiumAPIView(APIView):
         for header, value in rate_limit_headers(self.throttles_checked).items():
             response[header] = value
         return response
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong URL should hear "no such URL", not CSRF
+def unknown_endpoint(request, unmatched: str = ""):
+    """Any other URL under /api/v1/ answers the API's JSON 404, not the site's HTML page
+    (e.g. /api/v1/submissions/-1/, which the `int` converter does not match)."""
+    message = f"No API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+            message += f" Did you mean {request.path}/ ?"
+        except Resolver404:
+            pass
+    return JsonResponse({"detail": message, "code": "not_found"}, status=404)

@@ -1,8 +1,9 @@
-"""What the OpenAPI schema says once for every operation: rate-limit headers and the 429.
+"""What the OpenAPI schema says once for every operation, because PodiumAPIView does it for all.
 
 drf-spectacular describes each view from its annotations; this hook (SPECTACULAR_SETTINGS'
-POSTPROCESSING_HOOKS) adds what every API view shares because PodiumAPIView does it for all:
-the X-RateLimit-* headers on every answer and the rate-limit 429 with `Retry-After`.
+POSTPROCESSING_HOOKS) adds what every API view shares: the X-RateLimit-* headers on every answer,
+the rate-limit 429 with `Retry-After`, the 400 of invalid input wherever there is input, and the
+401 wherever authentication is required, all with the shared `Error` body.
 """
 
 from __future__ import annotations
@@ -36,13 +37,21 @@ def document_common_answers(result, generator, request, public):
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            responses.setdefault(
-                "429",
-                {
-                    "description": "Too many requests: wait `Retry-After` seconds",
-                    "content": {"application/json": {"schema": ERROR_REF}},
-                },
-            )
+            shared_errors = {"429": "Too many requests: wait `Retry-After` seconds"}
+            if "requestBody" in operation or any(
+                p["in"] == "query" for p in operation.get("parameters", [])
+            ):
+                shared_errors["400"] = "Invalid input; `detail` names the field and the problem"
+            if {} not in operation.get("security", [{}]):
+                shared_errors["401"] = "Not authenticated, or the token is invalid"
+            for code, description in shared_errors.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
             for code, response in responses.items():
                 response.setdefault("headers", {}).update(shared)
                 if code == "429":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -30,7 +29,7 @@ class FormatSerializer(serializers.Serializer):
     labels = serializers.SerializerMethodField(help_text="The label set, for label values.")
     range = serializers.SerializerMethodField(help_text="[min, max] for numeric values, if set.")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_separator(self, subtask: Subtask) -> str | None:
         if subtask.file_format != Subtask.FileFormat.CSV:
             return None

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import auth, data, leaderboards, me, submissions, tasks
+from . import auth, base, data, leaderboards, me, submissions, tasks
 
 app_name = "api"
 
@@ -31,4 +31,6 @@ urlpatterns = [
         name="phase-leaderboard",
     ),
     path("phases/<int:pk>/reveal/", leaderboards.PhaseRevealView.as_view(), name="phase-reveal"),
+    # Last: whatever matched nothing above gets a JSON 404 (resolved, so APPEND_SLASH stays out).
+    re_path(r"^(?P<unmatched>[\s\S]*)$", base.unknown_endpoint),
 ]
