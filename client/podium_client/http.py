@@ -92,7 +92,7 @@ class Api:
     def close(self) -> None:
         self.http.close()
 
-    def _wait(self, attempt: int, response: httpx.Response | None) -> None:
+    def wait_before_retry(self, attempt: int, response: httpx.Response | None) -> None:
         delay = min(self.backoff * 2**attempt, MAX_WAIT)
         after = response.headers.get("Retry-After") if response is not None else None
         if after and after.isdigit():
@@ -111,7 +111,9 @@ class Api:
         response: httpx.Response | None = None
         for attempt in range(attempts):
             if attempt:
-                self._wait(attempt - 1, response if last_problem.startswith("HTTP") else None)
+                self.wait_before_retry(
+                    attempt - 1, response if last_problem.startswith("HTTP") else None
+                )
             response = None
             try:
                 request = self.http.build_request(method, path, **kwargs)

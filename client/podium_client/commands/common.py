@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from podium_client.config import current_login
@@ -69,5 +70,10 @@ def phase_of(task: dict[str, Any], wanted: str | None, *, open_only: bool = True
         raise Failure(f"several phases are open; say which with --phase ({names})", exit_code=2)
     if open_only or not phases:
         raise Failure(f"no phase of {task['slug']!r} is open now; say which with --phase ({names})")
-    started = sorted(phases, key=lambda p: p["start"])
-    return started[-1]
+    now = datetime.now(UTC)
+    started = [p for p in phases if _moment(p["start"]) <= now]
+    return max(started, key=lambda p: _moment(p["start"])) if started else phases[0]
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

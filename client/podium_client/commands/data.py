@@ -73,7 +73,7 @@ def fetch(api: Api, path: str, target: Path, label: str) -> int:
         bar = progress.add_task(label, total=None)
         for attempt in range(api.retries + 1):
             if attempt:
-                api._wait(attempt - 1, None)
+                api.wait_before_retry(attempt - 1, None)
             done = _attempt(api, path, part, tag, progress, bar)
             if done is not None:
                 part.replace(target)
