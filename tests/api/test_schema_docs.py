@@ -29,3 +29,11 @@ def test_unknown_api_urls_answer_json_not_the_html_page(client):
     assert response.json()["code"] == "not_found"
     hint = client.get("/api/v1/tasks")
     assert hint.status_code == 404 and "Did you mean /api/v1/tasks/ ?" in hint.json()["detail"]
+
+
+def test_an_invalid_token_is_a_documented_401_even_where_anonymous_may_read(client):
+    response = client.get("/api/v1/tasks/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    document = client.get("/api/schema/?format=json").json()
+    assert "401" in document["paths"]["/api/v1/tasks/"]["get"]["responses"]
+    assert "401" not in document["paths"]["/api/v1/auth/token/"]["post"]["responses"]

@@ -49,3 +49,14 @@ def test_commands_say_how_to_log_in_when_nobody_is(podium, live_server, cast):
 
 def test_a_usage_error_exits_2(podium):
     assert podium("submit", "tiny").code == 2
+
+
+def test_ci_jobs_need_no_login_file(podium, live_server, cast, client_env, monkeypatch):
+    from rest_framework.authtoken.models import Token
+
+    monkeypatch.setenv("PODIUM_URL", live_server.url)
+    monkeypatch.setenv("PODIUM_TOKEN", Token.objects.create(user=cast.teammate).key)
+    result = podium("whoami", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["username"] == "tim" and result.json()["token_from"] == "environment"
+    assert not client_env.exists()

@@ -3,7 +3,7 @@
 drf-spectacular describes each view from its annotations; this hook (SPECTACULAR_SETTINGS'
 POSTPROCESSING_HOOKS) adds what every API view shares: the X-RateLimit-* headers on every answer,
 the rate-limit 429 with `Retry-After`, the 400 of invalid input wherever there is input, and the
-401 wherever authentication is required, all with the shared `Error` body.
+401 wherever a token is accepted, all with the shared `Error` body.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def document_common_answers(result, generator, request, public):
                 p["in"] == "query" for p in operation.get("parameters", [])
             ):
                 shared_errors["400"] = "Invalid input; `detail` names the field and the problem"
-            if {} not in operation.get("security", [{}]):
+            # Where a token may be sent at all, an invalid one is refused, even on views that
+            # anonymous callers may read.
+            if any(operation.get("security", [])):
                 shared_errors["401"] = "Not authenticated, or the token is invalid"
             for code, description in shared_errors.items():
                 responses.setdefault(

@@ -41,7 +41,7 @@ from .idempotency import (
     submission_create_once,
 )
 
-ERRORS = error_responses(400, 401, 403, 404)
+ERRORS = error_responses(400, 401, 404)
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -279,7 +279,7 @@ class SubmissionFileView(PodiumAPIView):
         summary="Download the submitted file",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            **error_responses(401, 403, 404),
+            **error_responses(401, 404),
         },
     )
     def get(self, request, pk: int):
