@@ -31,3 +31,5 @@ fi
 # change a score silently. torch first: with it in place, transformers does not pull another.
 .venv/bin/python -m pip install --quiet -c constraints.txt "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,baselines,scoring-runtime]"
+# The participant CLI is its own package (client/, no Django); the tests drive it.
+.venv/bin/python -m pip install --quiet -e ./client

@@ -5,6 +5,7 @@ Celery broker kept in var/ that a real worker process reads (no server needed).
 """
 
 import ipaddress
+import re
 import secrets
 from pathlib import Path
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "podium.sharedtasks",
     "podium.programs",
     "podium.teams",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "podium.leaderboards",
     "podium.baselineruns",
     "podium.accounts",
+    "podium.api",
     "podium.web",
 ]
 
@@ -172,6 +175,11 @@ if PRODUCTION:
     if envbool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+API_RATE = envstr("PODIUM_API_RATE", "1200/minute")
+if API_RATE != "off" and not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_RATE):
+    raise ImproperlyConfigured(
+        f"PODIUM_API_RATE={API_RATE!r}: expected N/second, N/minute, N/hour, N/day or off"
+    )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -179,8 +187,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every API view counts requests per user (per address when anonymous); see
+    # podium.api.throttling for the X-RateLimit-* headers. PODIUM_API_RATE=off turns it off.
+    "DEFAULT_THROTTLE_CLASSES": ["podium.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": envstr("PODIUM_AUTH_RATE", "10/minute"),
+        "api": None if API_RATE == "off" else API_RATE,
         # Failed logins (web page and token API), see podium.accounts.login_limits.
         "login_address": envstr("PODIUM_LOGIN_FAILURES_PER_ADDRESS", "30/hour"),
         "login_username": envstr("PODIUM_LOGIN_FAILURES_PER_USERNAME", "10/hour"),
@@ -211,6 +223,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Podium API",
     "DESCRIPTION": "Submit predictions and read leaderboards of NLP shared tasks.",
     "VERSION": "1",
+    # Swagger UI at /api/docs/ from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "podium.api.schema.document_common_answers",
+    ],
 }
 
 # --- Celery -------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -13,6 +15,8 @@ from rest_framework.views import APIView, exception_handler
 
 from podium.api.errors import refusal_status
 from podium.submissions.uploads import SubmissionRefused
+
+from .throttling import rate_limit_headers
 
 
 class ApiError(exceptions.APIException):
@@ -69,15 +73,43 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class PodiumAPIView(APIView):
-    """JSON only, and JSON errors even where a view also renders another format (CSV)."""
+    """JSON only, and JSON errors even where a view also renders another format (CSV).
+
+    Every answer says what is left of the caller's rate limits (podium.api.throttling).
+    """
 
     renderer_classes = [JSONRenderer]
+    throttles_checked: list = []
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def check_throttles(self, request):
+        # DRF's own loop, keeping the throttles so that finalize_response can report them.
+        self.throttles_checked = self.get_throttles()
+        waits = [t.wait() for t in self.throttles_checked if not t.allow_request(request, self)]
+        if waits:
+            self.throttled(request, max((w for w in waits if w is not None), default=None))
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in rate_limit_headers(self.throttles_checked).items():
+            response[header] = value
+        return response
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong URL should hear "no such URL", not CSRF
+def unknown_endpoint(request, unmatched: str = ""):
+    """Any other URL under /api/v1/ answers the API's JSON 404, not the site's HTML page
+    (e.g. /api/v1/submissions/-1/, which the `int` converter does not match)."""
+    message = f"No API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+            message += f" Did you mean {request.path}/ ?"
+        except Resolver404:
+            pass
+    return JsonResponse({"detail": message, "code": "not_found"}, status=404)

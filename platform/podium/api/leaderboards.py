@@ -17,6 +17,46 @@ from podium.sharedtasks.models import Phase, SharedTask
 from podium.sharedtasks.selectors import visible_phases
 
 from .base import ApiError, PodiumAPIView, not_found
+from .errors import error_responses
+
+
+class LeaderboardRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True, help_text="Null: no primary score.")
+    team = serializers.CharField(help_text='The team\'s name, or "Baseline: <method>".')
+    team_id = serializers.IntegerField(allow_null=True)
+    is_baseline = serializers.BooleanField()
+    submission = serializers.IntegerField()
+    method = serializers.CharField(allow_blank=True)
+    submitted_at = serializers.DateTimeField()
+    primary = serializers.FloatField(allow_null=True)
+    metrics = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    groups = serializers.DictField(
+        child=serializers.DictField(
+            child=serializers.DictField(child=serializers.FloatField(allow_null=True))
+        ),
+        help_text="{group field: {group value: {metric: value}}}",
+    )
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    """For the schema: the view answers podium.leaderboards.exports.leaderboard_json."""
+
+    task = serializers.CharField()
+    phase = serializers.CharField()
+    subtask = serializers.CharField()
+    partition = serializers.CharField()
+    requested_partition = serializers.CharField()
+    selection = serializers.CharField()
+    primary_metric = serializers.CharField()
+    direction = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    group_values = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    note = serializers.CharField(allow_blank=True)
+    generated_at = serializers.DateTimeField()
+    rows = LeaderboardRowSerializer(many=True)
+
+    class Meta:
+        ref_name = "Leaderboard"
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -52,11 +92,16 @@ class LeaderboardView(PodiumAPIView):
             ),
         ],
         responses={
-            (200, "application/json"): OpenApiResponse(response=OpenApiTypes.OBJECT),
+            (200, "application/json"): OpenApiResponse(response=LeaderboardSerializer),
             (200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR),
-            400: OpenApiResponse(description="Unknown subtask or partition"),
-            403: OpenApiResponse(description="Not visible (yet): the message says when"),
-            404: OpenApiResponse(description="No such phase"),
+            **error_responses(
+                400,
+                403,
+                404,
+                e400="Unknown subtask or partition",
+                e403="Not visible (yet): the message says when",
+                e404="No such phase",
+            ),
         },
     )
     def get(self, request, pk: int):
@@ -105,7 +150,10 @@ class PhaseRevealView(PodiumAPIView):
         operation_id="phases_reveal_create",
         summary="Reveal the phase's rankings (organisers)",
         request=None,
-        responses={200: OutputSerializer, 404: OpenApiResponse(description="Not your task")},
+        responses={
+            200: OutputSerializer,
+            **error_responses(401, 403, 404, e404="No such phase that you organise"),
+        },
     )
     def post(self, request, pk: int):
         # Organisers of other tasks get the same 404 as for a phase that does not exist.

@@ -31,12 +31,17 @@ from podium.submissions.selectors import (
 from podium.submissions.uploads import submission_create
 
 from .base import ApiError, PodiumAPIView, not_found, refused
+from .errors import error_responses
+from .idempotency import (
+    HEADER,
+    REPLAY_HEADER,
+    Created,
+    idempotency_key,
+    request_fingerprint,
+    submission_create_once,
+)
 
-ERRORS = {
-    400: OpenApiResponse(description='Invalid input: {"detail", "code"}'),
-    401: OpenApiResponse(description="Not authenticated"),
-    404: OpenApiResponse(description="Not found, or not yours"),
-}
+ERRORS = error_responses(400, 401, 404)
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -157,18 +162,61 @@ class SubmissionListCreateView(PodiumAPIView):
     @extend_schema(
         operation_id="submissions_create",
         summary="Upload a prediction file",
+        description=(
+            "Send an `Idempotency-Key` header (e.g. a UUID) to make retries safe: the same key "
+            "with the same request answers the first request's 201 again (with "
+            "`Idempotent-Replayed: true`) instead of creating a second submission."
+        ),
         request={"multipart/form-data": InputSerializer},
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="1 to 255 visible ASCII characters, unique per upload.",
+            ),
+            OpenApiParameter(
+                REPLAY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[201],
+                enum=["true"],
+                description="Present when the answer is the replay of an earlier request.",
+            ),
+        ],
         responses={
             201: OutputSerializer,
-            **ERRORS,
-            403: OpenApiResponse(description="Not registered, or the phase is closed"),
-            413: OpenApiResponse(description="File over the phase's size limit"),
-            429: OpenApiResponse(description="Submission limit reached"),
+            **error_responses(
+                400,
+                401,
+                403,
+                413,
+                422,
+                429,
+                e403="Not registered, or the phase is closed",
+                e429="Submission limit reached (the message says when it resets), or too many "
+                "requests (see `Retry-After`)",
+            ),
         },
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        key = idempotency_key(request)
+        if key is None:
+            created = self._create(request, data)
+            return Response(created.body, status=created.status)
+        fields = {name: value for name, value in data.validated_data.items() if name != "file"}
+        answer = submission_create_once(
+            user=request.user,
+            key=key,
+            fingerprint=request_fingerprint(fields=fields, upload=data.validated_data["file"]),
+            create=lambda: self._create(request, data),
+        )
+        headers = {REPLAY_HEADER: "true"} if answer.replayed else {}
+        return Response(answer.body, status=answer.status, headers=headers)
+
+    def _create(self, request, data: InputSerializer) -> Created:
         phase = _target_phase(
             request.user, phase=data.validated_data["phase"], task=data.validated_data.get("task")
         )
@@ -192,7 +240,8 @@ class SubmissionListCreateView(PodiumAPIView):
         submission.submissions_left_today = quota.left_today
         submission.resets_at = quota.resets_at
         submission.failed_left_today = quota.failed_left_today
-        return Response(self.OutputSerializer(submission).data, status=status.HTTP_201_CREATED)
+        body = self.OutputSerializer(submission).data
+        return Created(status=status.HTTP_201_CREATED, body=body, submission=submission)
 
     @extend_schema(
         operation_id="submissions_list",
@@ -252,7 +301,7 @@ class SubmissionFileView(PodiumAPIView):
         summary="Download the submitted file",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            **ERRORS,
+            **error_responses(401, 404),
         },
     )
     def get(self, request, pk: int):

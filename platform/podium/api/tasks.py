@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -18,6 +17,7 @@ from podium.sharedtasks.models import Dataset, SharedTask, Subtask
 from podium.sharedtasks.selectors import split_available_from, visible_tasks
 
 from .base import PodiumAPIView, not_found
+from .errors import error_responses
 
 
 class FormatSerializer(serializers.Serializer):
@@ -29,7 +29,7 @@ class FormatSerializer(serializers.Serializer):
     labels = serializers.SerializerMethodField(help_text="The label set, for label values.")
     range = serializers.SerializerMethodField(help_text="[min, max] for numeric values, if set.")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_separator(self, subtask: Subtask) -> str | None:
         if subtask.file_format != Subtask.FileFormat.CSV:
             return None
@@ -169,7 +169,7 @@ class TaskDetailView(PodiumAPIView):
     @extend_schema(
         operation_id="tasks_retrieve",
         summary="One task with its subtasks and phases",
-        responses={200: TaskSerializer},
+        responses={200: TaskSerializer, **error_responses(404)},
     )
     def get(self, request, slug: str):
         task = _catalogue(request.user).filter(slug=slug).first()

@@ -1,0 +1,3 @@
+from podium_client.cli import main
+
+raise SystemExit(main())
