@@ -6,7 +6,7 @@ from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.forms import DatasetForm, SubtaskForm
-from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
+from podium.sharedtasks.models import SPANS_AND_COVERAGE_FIELDS, Dataset, Phase, SharedTask, Subtask
 from podium.submissions.models import Submission
 from podium.submissions.rescoring import submissions_rescore
 
@@ -112,6 +112,7 @@ class SubtaskAdmin(ScopedModelAdmin):
             },
         ),
         ("Scoring", {"fields": ["metrics", ("primary_metric", "direction"), "group_fields"]}),
+        ("Answer columns, spans and coverage", {"fields": SPANS_AND_COVERAGE_FIELDS}),
     ]
 
     @admin.display(description="data")

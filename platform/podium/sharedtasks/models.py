@@ -78,6 +78,7 @@ class Subtask(models.Model):
         LABEL = "label", "Label from a fixed set"
         INTEGER = "integer", "Integer"
         NUMBER = "number", "Real number"
+        SPANS = "spans", "Cause and effect spans of a text (FinCausal task 2)"
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"
@@ -113,6 +114,31 @@ class Subtask(models.Model):
         default=list, blank=True, help_text='Gold columns for breakdowns, e.g. ["language"].'
     )
 
+    # Answers named differently in the gold, span answers, partial coverage (task templates).
+    gold_value_field = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The gold column with the answer when it is not named like the submission's "
+        "(RAID: submissions give a score, gold names the model). Empty: the value field.",
+    )
+    span_cause_field = models.CharField(
+        max_length=64, blank=True, help_text="Spans only: the column with the cause (Cause)."
+    )
+    span_effect_field = models.CharField(
+        max_length=64, blank=True, help_text="Spans only: the column with the effect (Effect)."
+    )
+    span_text_field = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Spans only: the gold and inputs column with the text the spans are in (Text).",
+    )
+    min_coverage = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Annotation tracks: the share of the split's ids (above 0, at most 1) a "
+        "submission must answer; missing ids are then allowed and not scored. Empty: all ids.",
+    )
+
     class Meta:
         ordering = ["task", "position", "slug"]
         constraints = [
@@ -123,14 +149,33 @@ class Subtask(models.Model):
                 | Q(value_min__lte=F("value_max")),
                 name="subtask_value_range_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(min_coverage__isnull=True) | Q(min_coverage__gt=0, min_coverage__lte=1),
+                name="subtask_min_coverage_a_share",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.task.slug}/{self.slug}"
 
     @property
+    def answer_fields(self) -> list[str]:
+        """The gold columns that hold the answer (the cause and effect columns for spans)."""
+        if self.value_type == Subtask.ValueType.SPANS:
+            return [self.span_cause_field, self.span_effect_field]
+        return [self.gold_value_field or self.value_field]
+
+    @property
     def metric_names(self) -> list[str]:
         return [m if isinstance(m, str) else m.get("name", "") for m in self.metrics]
+
+
+# The admin's fieldset of the fields above that task templates added.
+SPANS_AND_COVERAGE_FIELDS = [
+    "gold_value_field",
+    ("span_cause_field", "span_effect_field", "span_text_field"),
+    "min_coverage",
+]
 
 
 def inputs_upload_to(dataset: "Dataset", filename: str) -> str:

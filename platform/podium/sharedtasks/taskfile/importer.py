@@ -92,6 +92,18 @@ def _subtask_values(position: int, spec: SubtaskSpec) -> dict:
         "primary_metric": scorer.primary,
         "direction": scorer.direction,
         "group_fields": scorer.group_fields,
+        **_answer_and_coverage_values(spec),
+    }
+
+
+def _answer_and_coverage_values(spec: SubtaskSpec) -> dict:
+    fmt, spans = spec.format, spec.format.spans
+    return {
+        "gold_value_field": fmt.gold_value_field or "",
+        "span_cause_field": spans.cause if spans else "",
+        "span_effect_field": spans.effect if spans else "",
+        "span_text_field": spans.text if spans else "",
+        "min_coverage": spec.scorer.coverage.min if spec.scorer.coverage else None,
     }
 
 
