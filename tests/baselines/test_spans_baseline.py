@@ -69,5 +69,6 @@ def test_the_connective_decides_which_side_is_the_cause():
     )
     assert model.split("Costs grew so margins shrank.") == ("Costs grew", "margins shrank")
     assert model.split("Profit fell due to a strike.") == ("a strike", "Profit fell")
-    # No known connective: split in the middle, in the order most training texts use.
-    assert model.split("One two three four.") in {("One two", "three four"), ("three four", "One two")}
+    # No known connective: split in the middle, in the order most training texts use (a tie
+    # goes to cause first).
+    assert model.split("One two three four.") == ("One two", "three four")
