@@ -7,6 +7,7 @@ from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.forms import DatasetForm, SubtaskForm
 from podium.sharedtasks.models import SPANS_AND_COVERAGE_FIELDS, Dataset, Phase, SharedTask, Subtask
+from podium.sharedtasks.tasktemplates.admin import register_template_view
 from podium.submissions.models import Submission
 from podium.submissions.rescoring import submissions_rescore
 
@@ -161,3 +162,6 @@ class PhaseAdmin(ScopedModelAdmin):
                 phase_hide(phase=phase, by=request.user)
             except RevealError as exc:
                 self.message_user(request, f"{phase}: {exc}", messages.ERROR)
+
+
+register_template_view(admin.site)

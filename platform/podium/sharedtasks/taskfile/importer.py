@@ -33,7 +33,8 @@ class _DryRun(Exception):
     """Raised inside the import transaction to roll a dry run back."""
 
 
-def parse_task_file(path: Path) -> TaskSpec:
+def parse_task_file(path: Path, overrides: dict | None = None) -> TaskSpec:
+    """The checked task file; `overrides` replaces top-level keys first (a template's slug)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -45,6 +46,7 @@ def parse_task_file(path: Path) -> TaskSpec:
         raise TaskFileError([f"(file): {where}not valid YAML: {problem}"]) from exc
     if not isinstance(raw, dict):
         raise TaskFileError(["(file): expected a mapping of keys (slug, title, subtasks, ...)"])
+    raw.update(overrides or {})
     try:
         return TaskSpec.model_validate(raw)
     except ValidationError as exc:
@@ -153,7 +155,9 @@ def _check_data(spec: TaskSpec, paths: dict) -> list[str]:
     return errors
 
 
-def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
+def task_import(
+    *, path: Path, dry_run: bool = False, overrides: dict | None = None
+) -> ImportReport:
     """Create or update the task described by the task file at `path`.
 
     Everything is checked before anything is written, and the writes happen in one transaction:
@@ -161,7 +165,7 @@ def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
     time. Subtasks and phases present in the database but absent from the file are kept (they may
     hold submissions) and reported as warnings.
     """
-    spec = parse_task_file(path)
+    spec = parse_task_file(path, overrides)
     paths, errors = _data_paths(spec, path.parent)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=spec.organisers)}
     errors += [
