@@ -55,18 +55,48 @@ def test_an_official_format_file_scores_as_the_official_scorer(name, import_temp
 
 # One invalid file per template: (subtask, filename, content, what the message must say).
 INVALID = {
-    "semeval2024-task8": ("a-mono", "a.jsonl", b'{"id": 100000, "label": 0}\n{"id": 100001, "label": 7}\n', "line 2"),
+    "semeval2024-task8": (
+        "a-mono",
+        "a.jsonl",
+        b'{"id": 100000, "label": 0}\n{"id": 100001, "label": 7}\n',
+        "line 2",
+    ),
     "genai-detection-task1": ("monolingual", "p.jsonl", b'{"id": 100000, "label": 0\n', "line 1"),
-    "raid-task3": ("detection", "predictions.json", b'[\n{"id": "x", "score": 0.5},\n{"id": "y", "score": "high"}\n]\n', "line 3"),
-    "autextification2023": ("subtask1-en", "run1.tsv", b"id\tlabel\n100000\thuman\n100001\trobot\n", "line 3"),
+    "raid-task3": (
+        "detection",
+        "predictions.json",
+        b'[\n{"id": "x", "score": 0.5},\n{"id": "y", "score": "high"}\n]\n',
+        "line 3",
+    ),
+    "autextification2023": (
+        "subtask1-en",
+        "run1.tsv",
+        b"id\tlabel\n100000\thuman\n100001\trobot\n",
+        "line 3",
+    ),
     "ruatd2022": ("binary", "submission.csv", b"Id,Class\n100000,X\n", "line 2"),
-    "ainl-eval2025": ("detection", "submission.csv", b"id,label\n100000,human\n100001,human\n100002,human\n7,human\n", "line 5"),
+    "ainl-eval2025": (
+        "detection",
+        "submission.csv",
+        b"id,label\n100000,human\n100001,human\n100002,human\n7,human\n",
+        "line 5",
+    ),
     "nadi2021": ("1-1", "subtask11.txt", None, "line 2"),
     "sts2017": ("track5-en-en", "STS.txt", None, "line 3"),
     "str2024": ("a-supervised", "pred.csv", b"PairID,Pred_Score\na-dev-0000,high\n", "line 2"),
-    "fincausal2020": ("task1", "task1.csv", b"Index; Text; Gold\n0101.00010; A text.; 2\n", "line 2"),
-    "fignews2024": ("bias", "bias.csv", b'ID,Bias\nfig-dev-0000,Unclear\nfig-dev-0000,Unclear\n', "line 3"),
-}  # fmt: skip
+    "fincausal2020": (
+        "task1",
+        "task1.csv",
+        b"Index; Text; Gold\n0101.00010; A text.; 2\n",
+        "line 2",
+    ),
+    "fignews2024": (
+        "bias",
+        "bias.csv",
+        b"ID,Bias\nfig-dev-0000,Unclear\nfig-dev-0000,Unclear\n",
+        "line 3",
+    ),
+}
 
 
 def _positional(imported, subtask: str, bad_line: int, bad: str) -> bytes:
