@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -158,12 +159,36 @@ class Subtask(models.Model):
     def __str__(self) -> str:
         return f"{self.task.slug}/{self.slug}"
 
+    def clean(self):
+        """Span columns exactly for span answers; a coverage that is a share of the ids."""
+        errors = {}
+        span_fields = ("span_cause_field", "span_effect_field", "span_text_field")
+        if self.value_type == Subtask.ValueType.SPANS:
+            for name in span_fields:
+                if not getattr(self, name):
+                    errors[name] = "Span answers need this column (e.g. Cause, Effect, Text)."
+        else:
+            for name in span_fields:
+                if getattr(self, name):
+                    errors[name] = "Only for the value type spans; leave it empty."
+        if self.min_coverage is not None and not 0 < self.min_coverage <= 1:
+            errors["min_coverage"] = "A share of the split's ids: above 0 and at most 1."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def answer_fields(self) -> list[str]:
         """The gold columns that hold the answer (the cause and effect columns for spans)."""
         if self.value_type == Subtask.ValueType.SPANS:
             return [self.span_cause_field, self.span_effect_field]
         return [self.gold_value_field or self.value_field]
+
+    @property
+    def submission_fields(self) -> list[str]:
+        """The columns a submission answers in (the cause and effect columns for spans)."""
+        if self.value_type == Subtask.ValueType.SPANS:
+            return [self.span_cause_field, self.span_effect_field]
+        return [self.value_field]
 
     @property
     def metric_names(self) -> list[str]:
