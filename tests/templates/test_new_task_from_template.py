@@ -65,6 +65,21 @@ def test_a_template_never_overwrites_an_existing_task(client, make_user):
     assert list(theirs.organisers.all()) == [owner]
 
 
+def test_a_creation_racing_another_with_the_same_slug_does_not_touch_it(make_user, monkeypatch):
+    """Two organisers pick the same slug at once: the second passes the early check before the
+    first commits, and must still fail instead of importing into the first one's task."""
+    owner, racer = make_user("owner", organiser=True), make_user("racer", organiser=True)
+    first = task_create_from_template(template="sts2017", slug="same", title="First", by=owner)
+    monkeypatch.setattr("podium.sharedtasks.tasktemplates.services._slug_free", lambda slug: True)
+    with pytest.raises(TemplateRefused, match="exists already"):
+        task_create_from_template(template="nadi2021", slug="same", title="Second", by=racer)
+    first.refresh_from_db()
+    assert first.title == "First" and list(first.organisers.all()) == [owner]
+    assert set(first.subtasks.values_list("slug", flat=True)) == {
+        "track5-en-en", "track4a-es-en", "track1-ar-ar",
+    }  # fmt: skip
+
+
 def test_bad_input_is_refused_and_changes_nothing(make_user):
     organiser = make_user("org", organiser=True)
     for kwargs, message in (

@@ -64,7 +64,7 @@ def task_create_from_template(
         raise TemplateRefused("The task needs a title.")
     overrides = {"slug": slug, "title": title, "visibility": "draft", "organisers": []}
     taken = f"A task with the slug {slug!r} exists already; pick another."
-    if SharedTask.objects.filter(slug=slug).exists():
+    if not _slug_free(slug):
         raise TemplateRefused(taken)
     try:
         with transaction.atomic():
@@ -80,3 +80,8 @@ def task_create_from_template(
         raise TemplateRefused(f"The template {template!r} cannot be imported: {exc}") from exc
     task.refresh_from_db()
     return task
+
+
+def _slug_free(slug: str) -> bool:
+    """The early check, for a clear message; the INSERT below is what holds under races."""
+    return not SharedTask.objects.filter(slug=slug).exists()
