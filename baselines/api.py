@@ -13,7 +13,16 @@ from typing import Any
 from baselines import files
 from baselines.errors import BaselineError
 from baselines.registry import get_method
-from baselines.task import DevScorer, Job, Progress, check_task, finalize, infer_task, targets
+from baselines.task import (
+    DevScorer,
+    Job,
+    Progress,
+    answer_columns,
+    check_task,
+    finalize,
+    infer_task,
+    targets,
+)
 
 PathLike = str | Path
 
@@ -88,7 +97,7 @@ def _write(spec: Any, path: PathLike, row_ids: list[Any], values: list[Any]) -> 
         path,
         fmt=spec.format,
         id_field=spec.id_field,
-        value_field=spec.value_fields[0],
+        value_field=answer_columns(spec),
         row_ids=row_ids,
         values=values,
         separator=spec.separator,
@@ -127,8 +136,9 @@ def run(
     fields = tuple(text_fields)
     train_rows = files.read_jsonl(train)
     train_texts = files.texts(train_rows, fields, train)
-    value_field = sub_spec.value_fields[0]
-    raw_y = files.column(train_rows, value_field, train)
+    # Training rows carry the answer under the gold's column names (RAID: the model, not a score).
+    answers = [files.column(train_rows, f, train) for f in sub_spec.gold_value_fields]
+    raw_y = answers[0] if len(answers) == 1 else list(zip(*answers, strict=True))
     task = task or infer_task(sub_spec, fields, raw_y, train_texts)
     check_task(task, sub_spec)
     if task not in meth.tasks:

@@ -16,7 +16,7 @@ from typing import Any
 
 from baselines.errors import BaselineError
 
-Value = str | int | float
+Value = str | int | float | tuple[str, ...]  # a tuple: the (cause, effect) spans of a text
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
@@ -70,6 +70,8 @@ def ids(rows: list[dict[str, Any]], id_field: str, path: str | Path) -> list[str
 
 
 def _cell(value: Value) -> Value:
+    if isinstance(value, tuple):
+        return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"prediction {value} is not finite")
@@ -83,29 +85,37 @@ def write_predictions(
     *,
     fmt: str,
     id_field: str,
-    value_field: str,
+    value_field: str | Sequence[str],
     row_ids: Sequence[str | int],
     values: Sequence[Value],
     separator: str = ",",
 ) -> Path:
-    """Write one prediction per input row in ``fmt`` (jsonl, csv, tsv, json or txt)."""
+    """Write one prediction per input row in ``fmt`` (jsonl, csv, tsv, json or txt).
+
+    With several value fields (cause and effect), each value is a tuple with one cell per field.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    fields = [value_field] if isinstance(value_field, str) else list(value_field)
     cells = [_cell(v) for v in values]
+    rows = [
+        [i, *(v if isinstance(v, tuple) else (v,))] for i, v in zip(row_ids, cells, strict=True)
+    ]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         if fmt == "jsonl":
-            for i, v in zip(row_ids, cells, strict=True):
-                fh.write(json.dumps({id_field: i, value_field: v}, ensure_ascii=False) + "\n")
+            for row in rows:
+                obj = dict(zip([id_field, *fields], row, strict=True))
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
         elif fmt == "json":
-            objs = [{id_field: i, value_field: v} for i, v in zip(row_ids, cells, strict=True)]
+            objs = [dict(zip([id_field, *fields], row, strict=True)) for row in rows]
             json.dump(objs, fh, ensure_ascii=False, indent=0)
             fh.write("\n")
         elif fmt in ("csv", "tsv"):
             writer = csv.writer(
                 fh, delimiter="\t" if fmt == "tsv" else separator, lineterminator="\n"
             )
-            writer.writerow([id_field, value_field])
-            writer.writerows(zip(row_ids, cells, strict=True))
+            writer.writerow([id_field, *fields])
+            writer.writerows(rows)
         elif fmt == "txt":
             fh.writelines(f"{v}\n" for v in cells)
         else:

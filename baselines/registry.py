@@ -12,7 +12,8 @@ from dataclasses import dataclass
 CLASSIFICATION = "classification"  # a label (or, for "score" metrics, a positive-class score)
 REGRESSION = "regression"  # a number, e.g. a similarity score
 BOUNDARY = "boundary"  # the index of the first machine-written word (token classification)
-TASKS = (CLASSIFICATION, REGRESSION, BOUNDARY)
+SPANS = "spans"  # the cause and the effect, as spans of the text (FinCausal task 2)
+TASKS = (CLASSIFICATION, REGRESSION, BOUNDARY, SPANS)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ METHODS: dict[str, Method] = {
             uses_model=True,
             supervised=False,
             gpu=True,
+        ),
+        Method(
+            "connective-split",
+            "baselines.spans",
+            (SPANS,),
+            "split each text at the causal connective learned from training (cause/effect order)",
         ),
         Method(
             "transformer",

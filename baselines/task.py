@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from baselines.errors import BaselineError
 from baselines.files import Value, write_predictions
-from baselines.registry import BOUNDARY, CLASSIFICATION, REGRESSION, TASKS
+from baselines.registry import BOUNDARY, CLASSIFICATION, REGRESSION, SPANS, TASKS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +34,8 @@ def infer_task(
     boundary; other numbers -> regression."""
     if spec.kind in ("label", "score"):
         return CLASSIFICATION
+    if spec.kind == "span":
+        return SPANS
     if spec.kind != "number":
         raise BaselineError(f"no baseline predicts {spec.kind} values")
     if spec.value_type == "integer" and len(fields) == 1 and _is_boundary(y, texts):
@@ -48,10 +50,20 @@ def _is_boundary(y: list[Any], texts: list[tuple[str, ...]]) -> bool:
     return all(word_index(v, t) for v, t in zip(y, texts, strict=True))
 
 
+def answer_columns(spec: Spec) -> str | tuple[str, ...]:
+    """The submission's answer column, or the (cause, effect) columns of a span subtask."""
+    return spec.value_fields if spec.kind == "span" else spec.value_fields[0]
+
+
 def check_task(task: str, spec: Spec) -> None:
     if task not in TASKS:
         raise BaselineError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
-    wants = {CLASSIFICATION: ("label", "score"), REGRESSION: ("number",), BOUNDARY: ("number",)}
+    wants = {
+        CLASSIFICATION: ("label", "score"),
+        REGRESSION: ("number",),
+        BOUNDARY: ("number",),
+        SPANS: ("span",),
+    }
     if spec.kind not in wants[task]:
         raise BaselineError(f"task {task!r} cannot produce the spec's {spec.kind} values")
     if task == BOUNDARY and spec.value_type != "integer":
@@ -67,6 +79,11 @@ def targets(task: str, spec: Spec, raw: list[Any], path: str) -> tuple[list[Any]
         if unknown:
             raise BaselineError(f"{path}: labels not in the spec: {', '.join(unknown[:5])}")
         return y, tuple(labels)
+    if task == SPANS:
+        bad = [n for n, v in enumerate(raw, 1) if not all(isinstance(x, str) for x in v)]
+        if bad:
+            raise BaselineError(f"{path}, row {bad[0]}: cause and effect must be strings")
+        return [tuple(v) for v in raw], ()
     bad = [n for n, v in enumerate(raw, 1) if not isinstance(v, int | float) or isinstance(v, bool)]
     if bad:
         raise BaselineError(f"{path}, row {bad[0]}: the target must be a number")
@@ -89,7 +106,7 @@ class DevScorer:
             path,
             fmt=spec.format,
             id_field=spec.id_field,
-            value_field=spec.value_fields[0],
+            value_field=answer_columns(spec),
             row_ids=self.row_ids,
             values=values,
             separator=spec.separator,
@@ -162,6 +179,8 @@ def finalize(job: Job, raw: np.ndarray) -> list[Value]:
     import numpy as np
 
     spec = job.spec
+    if job.task == SPANS:
+        return [tuple(pair) for pair in raw]
     if job.task == CLASSIFICATION:
         if spec.kind == "score":
             return [float(x) for x in _positive_score(job, raw)]

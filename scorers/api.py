@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scorers.build import build_dataset
+from scorers.coverage import covered_only
 from scorers.errors import SubmissionError
 from scorers.gold import load_gold, read_gold
 from scorers.spec import Bootstrap, Spec, load_spec
@@ -50,6 +51,9 @@ def load_dataset(spec: Spec, gold_path: PathLike, pred_path: PathLike) -> Datase
         raise SubmissionError([{"line": None, "column": None, "message": TOO_LARGE}]) from None
     if aligned is None:
         raise SubmissionError(errors.as_list())
+    if spec.min_coverage is not None:
+        # Validation left None where an id has no prediction; those rows are not scored.
+        gold, aligned = covered_only(gold, aligned, [v is not None for v in aligned])
     return build_dataset(spec, gold, aligned)
 
 

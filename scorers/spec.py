@@ -18,8 +18,9 @@ VALUE_TYPES = ("label", "integer", "number", "spans")
 KEYS = {
     "format", "separator", "id_field", "value_field", "gold_value_field", "value_type", "labels",
     "range", "metrics", "primary", "group_fields", "partition_field", "bootstrap", "text_field",
-    "gold_format", "limits", "name", "description",
+    "gold_format", "limits", "name", "description", "min_coverage",
 }  # fmt: skip
+ANY_KIND = metrics.ANY_KIND
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,14 @@ class Spec:
     text_field: str | None
     gold_format: str | None
     limits: Limits
+    # Partial coverage (annotation tracks): the share of the split's ids a submission must
+    # answer; None means every id. Missing ids are then left out of the scoring.
+    min_coverage: float | None = None
 
     @property
     def kind(self) -> str:
         """The dataset kind the metrics need ("label", "number", "score" or "span")."""
-        return self.metrics[0].kind
+        return next(m.kind for m in self.metrics if m.kind != ANY_KIND)
 
     @property
     def gold_columns(self) -> tuple[str, ...]:
@@ -187,10 +191,12 @@ def load_spec(raw: dict[str, Any]) -> Spec:
     if not isinstance(raw_metrics, list) or not raw_metrics:
         raise SpecError("metrics must be a non-empty list")
     mspecs = tuple(_metric(m, labels) for m in raw_metrics)
-    kinds = {m.kind for m in mspecs}
+    kinds = {m.kind for m in mspecs} - {ANY_KIND}
     if len(kinds) > 1:
         raise SpecError(f"metrics mix value kinds ({', '.join(sorted(kinds))}); split the subtask")
-    kind = mspecs[0].kind
+    if not kinds:
+        raise SpecError("metrics must include one that scores the values, not only counts")
+    (kind,) = kinds
     keys = [m.key for m in mspecs]
     if len(set(keys)) != len(keys):
         raise SpecError('two metrics share a key; give one of them a "key"')
@@ -248,4 +254,15 @@ def load_spec(raw: dict[str, Any]) -> Spec:
         text_field=text_field,
         gold_format=gold_format,
         limits=_limits(raw.get("limits")),
+        min_coverage=_min_coverage(raw.get("min_coverage"), fmt),
     )
+
+
+def _min_coverage(raw: Any, fmt: str) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 1:
+        raise SpecError("min_coverage must be a number above 0 and at most 1")
+    if fmt == "txt":
+        raise SpecError("min_coverage needs ids: a positional txt file must answer every input")
+    return float(raw)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scorers.coverage import shortfall
 from scorers.errors import ErrorList
 from scorers.gold import Gold
 from scorers.readers import MISSING, read_table, shown
@@ -125,7 +126,11 @@ def _align(
         except ValueProblem as exc:
             errors.add(exc.kind, str(exc), line=line, column=column)
     missing = [i for i, s in enumerate(seen_on) if not s]
-    if missing and not unreadable_rows:
+    if missing and spec.min_coverage is not None:
+        problem = shortfall(spec.min_coverage, len(gold) - len(missing), len(gold))
+        if problem and not unreadable_rows:
+            errors.add("coverage", problem, column=spec.id_field)
+    elif missing and not unreadable_rows:
         examples = ", ".join(shown(gold.ids[i]) for i in missing[:MISSING_EXAMPLES])
         errors.add(
             "missing ids",

@@ -14,6 +14,10 @@ from typing import Any
 
 from scorers.view import View
 
+# The kind of metrics that count rows instead of scoring values (items_covered): any task may
+# list them beside its own metrics.
+ANY_KIND = "any"
+
 MetricFn = Callable[[View, dict[str, Any], str], dict[str, float | None]]
 
 
@@ -61,4 +65,4 @@ def as_float(value: Any) -> float | None:
 
 
 # Importing the modules fills the registry.
-from scorers.metrics import classification, ranking, regression, spans  # noqa: E402, F401
+from scorers.metrics import classification, coverage, ranking, regression, spans  # noqa: E402, F401

@@ -110,6 +110,7 @@ def test_methods_are_listed_with_what_they_do(capsys):
             "tfidf-lr",
             "tfidf-svm",
             "word-logodds",
+            "connective-split",
             "tfidf-cosine",
             "embedding-cosine",
             "transformer",

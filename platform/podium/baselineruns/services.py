@@ -83,7 +83,8 @@ def text_fields(subtask: Subtask, train_path: Path) -> list[str]:
     the id, the label, a group column or bookkeeping (the platform stores no such list)."""
     with open(train_path, encoding="utf-8-sig") as handle:
         first = json.loads(handle.readline())
-    skip = {subtask.id_field, subtask.value_field, *subtask.group_fields, *NOT_TEXT}
+    skip = {subtask.id_field, subtask.value_field, *subtask.answer_fields}
+    skip |= {*subtask.group_fields, *NOT_TEXT}
     return [key for key, value in first.items() if key not in skip and isinstance(value, str)]
 
 

@@ -8,7 +8,8 @@ from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.datasets import dataset_store_uploads
 from podium.sharedtasks.forms import DatasetForm, DatasetFormSet, SubtaskForm
-from podium.sharedtasks.models import Dataset, Phase, SharedTask, Subtask
+from podium.sharedtasks.models import SPANS_AND_COVERAGE_FIELDS, Dataset, Phase, SharedTask, Subtask
+from podium.sharedtasks.tasktemplates.admin import register_template_view
 
 
 class OrganiserInline:
@@ -142,6 +143,7 @@ class SubtaskAdmin(ScopedModelAdmin):
             },
         ),
         ("Scoring", {"fields": ["metrics", ("primary_metric", "direction"), "group_fields"]}),
+        ("Answer columns, spans and coverage", {"fields": SPANS_AND_COVERAGE_FIELDS}),
     ]
 
     def save_formset(self, request, form, formset, change):
@@ -199,3 +201,6 @@ class PhaseAdmin(ScopedModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [(None, {"fields": ["task"]}), *self.fieldsets]
+
+
+register_template_view(admin.site)

@@ -41,7 +41,8 @@ def read_inputs(subtask: Subtask, split: str, path: Path) -> InputsSummary:
     errors: list[str] = []
     labels = {str(label) for label in subtask.labels}
     check_labels = split == Dataset.Split.TRAIN and subtask.value_type == "label"
-    forbidden = set() if split == Dataset.Split.TRAIN else {subtask.value_field, PARTITION_FIELD}
+    answer = subtask.answer_fields
+    forbidden = set() if split == Dataset.Split.TRAIN else {*answer, PARTITION_FIELD}
     with open(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if len(errors) >= MAX_REPORTED_ERRORS:
@@ -72,8 +73,8 @@ def read_inputs(subtask: Subtask, split: str, path: Path) -> InputsSummary:
                     f"line {number}: {split} inputs are public and must not hold "
                     f"{', '.join(repr(k) for k in leaked)} (that belongs in the gold file)"
                 )
-            if check_labels and subtask.value_field in row:
-                label = str(row[subtask.value_field])
+            if check_labels and answer[0] in row:
+                label = str(row[answer[0]])
                 if label not in labels:
                     errors.append(f"line {number}: label {label!r} is not one of {sorted(labels)}")
     if not ids and not errors:

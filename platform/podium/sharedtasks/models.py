@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -78,6 +79,7 @@ class Subtask(models.Model):
         LABEL = "label", "Label from a fixed set"
         INTEGER = "integer", "Integer"
         NUMBER = "number", "Real number"
+        SPANS = "spans", "Cause and effect spans of a text (FinCausal task 2)"
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"
@@ -113,6 +115,31 @@ class Subtask(models.Model):
         default=list, blank=True, help_text='Gold columns for breakdowns, e.g. ["language"].'
     )
 
+    # Answers named differently in the gold, span answers, partial coverage (task templates).
+    gold_value_field = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The gold column with the answer when it is not named like the submission's "
+        "(RAID: submissions give a score, gold names the model). Empty: the value field.",
+    )
+    span_cause_field = models.CharField(
+        max_length=64, blank=True, help_text="Spans only: the column with the cause (Cause)."
+    )
+    span_effect_field = models.CharField(
+        max_length=64, blank=True, help_text="Spans only: the column with the effect (Effect)."
+    )
+    span_text_field = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Spans only: the gold and inputs column with the text the spans are in (Text).",
+    )
+    min_coverage = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Annotation tracks: the share of the split's ids (above 0, at most 1) a "
+        "submission must answer; missing ids are then allowed and not scored. Empty: all ids.",
+    )
+
     class Meta:
         ordering = ["task", "position", "slug"]
         constraints = [
@@ -123,14 +150,57 @@ class Subtask(models.Model):
                 | Q(value_min__lte=F("value_max")),
                 name="subtask_value_range_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(min_coverage__isnull=True) | Q(min_coverage__gt=0, min_coverage__lte=1),
+                name="subtask_min_coverage_a_share",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.task.slug}/{self.slug}"
 
+    def clean(self):
+        """Span columns exactly for span answers; a coverage that is a share of the ids."""
+        errors = {}
+        span_fields = ("span_cause_field", "span_effect_field", "span_text_field")
+        if self.value_type == Subtask.ValueType.SPANS:
+            for name in span_fields:
+                if not getattr(self, name):
+                    errors[name] = "Span answers need this column (e.g. Cause, Effect, Text)."
+        else:
+            for name in span_fields:
+                if getattr(self, name):
+                    errors[name] = "Only for the value type spans; leave it empty."
+        if self.min_coverage is not None and not 0 < self.min_coverage <= 1:
+            errors["min_coverage"] = "A share of the split's ids: above 0 and at most 1."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def answer_fields(self) -> list[str]:
+        """The gold columns that hold the answer (the cause and effect columns for spans)."""
+        if self.value_type == Subtask.ValueType.SPANS:
+            return [self.span_cause_field, self.span_effect_field]
+        return [self.gold_value_field or self.value_field]
+
+    @property
+    def submission_fields(self) -> list[str]:
+        """The columns a submission answers in (the cause and effect columns for spans)."""
+        if self.value_type == Subtask.ValueType.SPANS:
+            return [self.span_cause_field, self.span_effect_field]
+        return [self.value_field]
+
     @property
     def metric_names(self) -> list[str]:
         return [m if isinstance(m, str) else m.get("name", "") for m in self.metrics]
+
+
+# The admin's fieldset of the fields above that task templates added.
+SPANS_AND_COVERAGE_FIELDS = [
+    "gold_value_field",
+    ("span_cause_field", "span_effect_field", "span_text_field"),
+    "min_coverage",
+]
 
 
 def inputs_upload_to(dataset: "Dataset", filename: str) -> str:

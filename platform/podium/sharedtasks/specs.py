@@ -27,4 +27,20 @@ def subtask_scorer_spec(subtask: Subtask, *, split: str) -> dict:
         spec["range"] = [subtask.value_min, subtask.value_max]
     if split == Dataset.Split.TEST:
         spec["partition_field"] = PARTITION_FIELD
+    spec.update(_answer_and_coverage(subtask))
     return spec
+
+
+def _answer_and_coverage(subtask: Subtask) -> dict:
+    """The spec keys of gold columns named apart, span subtasks and partial coverage."""
+    keys: dict = {}
+    if subtask.value_type == Subtask.ValueType.SPANS:
+        keys["value_field"] = [subtask.span_cause_field, subtask.span_effect_field]
+        # An empty column name is left for the scorer to refuse, with its own message.
+        if subtask.span_text_field:
+            keys["text_field"] = subtask.span_text_field
+    elif subtask.gold_value_field and subtask.gold_value_field != subtask.value_field:
+        keys["gold_value_field"] = subtask.gold_value_field
+    if subtask.min_coverage is not None:
+        keys["min_coverage"] = subtask.min_coverage
+    return keys

@@ -43,7 +43,8 @@ def inputs_stream(dataset: Dataset, *, canary: str) -> Iterator[bytes]:
             row = json.loads(line)
             if dataset.split != Dataset.Split.TRAIN:
                 # Import refuses such files; this keeps a hand-edited store from leaking either.
-                row.pop(dataset.subtask.value_field, None)
+                for answer in {dataset.subtask.value_field, *dataset.subtask.answer_fields}:
+                    row.pop(answer, None)
                 row.pop(PARTITION_FIELD, None)
             row[CANARY_KEY] = canary
             yield (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")

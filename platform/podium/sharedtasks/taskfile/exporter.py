@@ -40,7 +40,27 @@ def _format(subtask: Subtask) -> dict:
         fmt["labels"] = list(subtask.labels)
     elif subtask.value_min is not None and subtask.value_max is not None:
         fmt["range"] = [subtask.value_min, subtask.value_max]
+    if subtask.gold_value_field:
+        fmt["gold_value_field"] = subtask.gold_value_field
+    if subtask.value_type == Subtask.ValueType.SPANS:
+        fmt["spans"] = {
+            "cause": subtask.span_cause_field,
+            "effect": subtask.span_effect_field,
+            "text": subtask.span_text_field,
+        }
     return fmt
+
+
+def _scorer(subtask: Subtask) -> dict:
+    scorer = {
+        "metrics": subtask.metrics,
+        "primary": subtask.primary_metric,
+        "direction": subtask.direction,
+        "group_fields": list(subtask.group_fields),
+    }
+    if subtask.min_coverage is not None:
+        scorer["coverage"] = {"min": subtask.min_coverage}
+    return scorer
 
 
 def _copy(field, target: Path) -> None:
@@ -63,12 +83,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
         "title": subtask.title,
         "description": _text(subtask.description),
         "format": _format(subtask),
-        "scorer": {
-            "metrics": subtask.metrics,
-            "primary": subtask.primary_metric,
-            "direction": subtask.direction,
-            "group_fields": list(subtask.group_fields),
-        },
+        "scorer": _scorer(subtask),
         "data": data,
     }
     for extension in EXTENSIONS.values():

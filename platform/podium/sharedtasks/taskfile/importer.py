@@ -34,7 +34,8 @@ class _DryRun(Exception):
     """Raised inside the import transaction to roll a dry run back."""
 
 
-def parse_task_file(path: Path) -> TaskSpec:
+def parse_task_file(path: Path, overrides: dict | None = None) -> TaskSpec:
+    """The checked task file; `overrides` replaces top-level keys first (a template's slug)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -46,6 +47,7 @@ def parse_task_file(path: Path) -> TaskSpec:
         raise TaskFileError([f"(file): {where}not valid YAML: {problem}"]) from exc
     if not isinstance(raw, dict):
         raise TaskFileError(["(file): expected a mapping of keys (slug, title, subtasks, ...)"])
+    raw.update(overrides or {})
     try:
         return TaskSpec.model_validate(raw)
     except ValidationError as exc:
@@ -76,27 +78,28 @@ def _data_paths(spec: TaskSpec, base_dir: Path) -> tuple[dict, list[str]]:
 
 
 def _subtask_values(position: int, spec: SubtaskSpec) -> dict:
-    fmt, scorer = spec.format, spec.scorer
-    decided = _extension_values(position, spec)
-    if scorer is None:
-        return {**_format_values(position, spec), **decided}
+    scorer = spec.scorer
+    values = {**_format_values(position, spec), **_extension_values(position, spec)}
+    if scorer is None:  # scored by an organiser's program (an extension's values)
+        return values
     return {
-        "title": spec.title,
-        "description": spec.description,
-        "position": position,
-        "file_format": fmt.type,
-        "separator": fmt.separator,
-        "id_field": fmt.id_field,
-        "value_field": fmt.value_field,
-        "value_type": fmt.value_type,
-        "labels": [str(label) for label in fmt.labels],
-        "value_min": fmt.range[0] if fmt.range else None,
-        "value_max": fmt.range[1] if fmt.range else None,
+        **values,
         "metrics": scorer.metrics,
         "primary_metric": scorer.primary,
         "direction": scorer.direction,
         "group_fields": scorer.group_fields,
-        **decided,
+        **_answer_and_coverage_values(spec),
+    }
+
+
+def _answer_and_coverage_values(spec: SubtaskSpec) -> dict:
+    fmt, spans = spec.format, spec.format.spans
+    return {
+        "gold_value_field": fmt.gold_value_field or "",
+        "span_cause_field": spans.cause if spans else "",
+        "span_effect_field": spans.effect if spans else "",
+        "span_text_field": spans.text if spans else "",
+        "min_coverage": spec.scorer.coverage.min if spec.scorer.coverage else None,
     }
 
 
@@ -173,7 +176,9 @@ def _check_data(spec: TaskSpec, paths: dict) -> list[str]:
     return errors
 
 
-def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
+def task_import(
+    *, path: Path, dry_run: bool = False, overrides: dict | None = None
+) -> ImportReport:
     """Create or update the task described by the task file at `path`.
 
     Everything is checked before anything is written, and the writes happen in one transaction:
@@ -181,7 +186,7 @@ def task_import(*, path: Path, dry_run: bool = False) -> ImportReport:
     time. Subtasks and phases present in the database but absent from the file are kept (they may
     hold submissions) and reported as warnings.
     """
-    spec = parse_task_file(path)
+    spec = parse_task_file(path, overrides)
     paths, errors = _data_paths(spec, path.parent)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=spec.organisers)}
     errors += [

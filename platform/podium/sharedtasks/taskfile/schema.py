@@ -21,12 +21,48 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FormatSpec(Strict):
+# Task templates: answers named apart in the gold, span subtasks, partial coverage.
+class SpansSpec(Strict):
+    """The columns of a span subtask (FinCausal task 2): submission and gold carry cause and
+    effect, gold and inputs carry the text they are spans of."""
+
+    cause: str = "Cause"
+    effect: str = "Effect"
+    text: str = "Text"
+
+
+class AnswerColumns(Strict):
+    gold_value_field: str | None = None
+    spans: SpansSpec | None = None
+
+    @model_validator(mode="after")
+    def spans_exactly_for_span_values(self):
+        spans_wanted = getattr(self, "value_type", None) == "spans"
+        if spans_wanted and self.spans is None:
+            raise ValueError("spans: required when value_type is spans")
+        if not spans_wanted and self.spans is not None:
+            raise ValueError("spans: only for value_type spans")
+        if spans_wanted and (getattr(self, "range", None) or self.gold_value_field):
+            raise ValueError("value_type spans takes neither range nor gold_value_field")
+        return self
+
+
+class CoverageSpec(Strict):
+    """Annotation tracks: submissions may answer a subset of the split's ids."""
+
+    min: float = Field(gt=0, le=1)
+
+
+class CoverageField(Strict):
+    coverage: CoverageSpec | None = None
+
+
+class FormatSpec(AnswerColumns):
     type: Literal["jsonl", "csv", "tsv", "json", "txt"]
     separator: Annotated[str, StringConstraints(min_length=1, max_length=1)] = ","
     id_field: str = "id"
     value_field: str = "label"
-    value_type: Literal["label", "integer", "number"] = "label"
+    value_type: Literal["label", "integer", "number", "spans"] = "label"
     labels: list[str | int] = Field(default_factory=list)
     range: tuple[float, float] | None = None
 
@@ -44,7 +80,7 @@ class FormatSpec(Strict):
         return self
 
 
-class ScorerSpec(Strict):
+class ScorerSpec(CoverageField):
     metrics: list[MetricSpec] = Field(min_length=1)
     primary: str
     direction: Literal["higher", "lower"] = "higher"

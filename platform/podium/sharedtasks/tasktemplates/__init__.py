@@ -1,0 +1,2 @@
+"""Task templates: start a task from one of the shared tasks Podium is built for
+(fixtures/templates/, docs/templates.md)."""
