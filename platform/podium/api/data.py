@@ -21,7 +21,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 
-from podium.sharedtasks.selectors import download_refusal, visible_tasks
+from podium.sharedtasks.selectors import visible_tasks
+from podium.teams.selectors import download_refusal
 from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
 
 from .base import ApiError, PodiumAPIView, not_found

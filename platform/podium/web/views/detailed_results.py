@@ -1,7 +1,7 @@
 """/tasks/<slug>/submissions/<id>/detailed/: a scoring program's detailed results, sanitised.
 
 "Not found" unless the viewer is in the submitting team or organises the task, and the team
-sees it only where the organisers allow it (podium.submissions.program_detail).
+sees it only where the organisers allow it (podium.leaderboards.program_detail).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from podium.submissions.program_detail import detailed_results
+from podium.leaderboards.program_detail import detailed_results
 from podium.submissions.selectors import visible_submissions
 
 from .common import task_or_404

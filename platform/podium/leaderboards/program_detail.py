@@ -10,9 +10,9 @@ from __future__ import annotations
 import nh3
 
 from podium.leaderboards.visibility import is_task_organiser
+from podium.leaderboards.visible_scores import visible_partitions
 from podium.programs.models import ProgramScoring
 from podium.submissions.models import Submission
-from podium.submissions.visible_scores import visible_partitions
 
 
 def detailed_results(submission: Submission, *, viewer) -> list[tuple[str, str]]:
