@@ -32,4 +32,4 @@ fi
 .venv/bin/python -m pip install --quiet -c constraints.txt "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,baselines,scoring-runtime]"
 # The participant CLI is its own package (client/, no Django); the tests drive it.
-.venv/bin/python -m pip install --quiet -e ./client
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ./client

@@ -10,6 +10,7 @@ the address comes from the same trusted-proxy rule (client_address) as every oth
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 from rest_framework.settings import api_settings
@@ -47,8 +48,12 @@ class FailedLogins(SimpleRateThrottle):
 def _counters(address: str, username: str) -> list[tuple[str, FailedLogins]]:
     counters = [("address", FailedLogins(ADDRESS_SCOPE, address))]
     if username:
-        # Case-folded: "Alice" and "alice" are one account to the attacker's guesses.
-        counters.append(("username", FailedLogins(USERNAME_SCOPE, username.casefold()[:150])))
+        # Case-folded: "Alice" and "alice" are one account to the attacker's guesses. Hashed: a
+        # typed username may hold characters that are no valid cache key (spaces, controls).
+        folded = username.casefold()[:150].encode("utf-8", errors="replace")
+        counters.append(
+            ("username", FailedLogins(USERNAME_SCOPE, hashlib.sha256(folded).hexdigest()))
+        )
     return counters
 
 

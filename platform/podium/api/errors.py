@@ -46,6 +46,7 @@ def error_responses(*statuses: int, **meanings: str) -> dict[int, OpenApiRespons
 REFUSAL_STATUS = {
     "not_registered": status.HTTP_403_FORBIDDEN,
     "not_member": status.HTTP_403_FORBIDDEN,
+    "submitted_with_other_team": status.HTTP_403_FORBIDDEN,
     "phase_closed": status.HTTP_403_FORBIDDEN,
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "limit_reached": status.HTTP_429_TOO_MANY_REQUESTS,

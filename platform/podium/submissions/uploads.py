@@ -64,7 +64,6 @@ def submitting_team(*, user, phase: Phase) -> Team:
             "person's submissions to a phase count for one team only, so you cannot submit to "
             f"this phase with {team.name}.",
             code="submitted_with_other_team",
-            status=403,
         )
     return team
 
