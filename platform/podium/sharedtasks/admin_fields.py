@@ -99,7 +99,15 @@ def metrics_text(metrics: list) -> str:
         if not params:
             lines.append(str(metric.get("name", "")))
             continue
-        rendered = ", ".join(f"{k}={_value_text(v)}" for k, v in params.items())
+        # In the registry's parameter order, key last: PostgreSQL's jsonb does not keep the
+        # order the organiser typed, and the same metric should read the same on every database.
+        definition = metric_registry.REGISTRY.get(str(metric.get("name", "")))
+        order = list(definition.defaults) if definition else []
+        ranked = sorted(
+            params,
+            key=lambda k: (k == "key", order.index(k) if k in order else len(order), k),
+        )
+        rendered = ", ".join(f"{k}={_value_text(params[k])}" for k in ranked)
         lines.append(f"{metric.get('name', '')}: {rendered}")
     return "\n".join(lines)
 
