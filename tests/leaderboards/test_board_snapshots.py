@@ -208,3 +208,14 @@ def test_the_api_rows_carry_intervals_cluster_rank_range_and_comparisons(board, 
     assert weak["cluster"] > 1 and weak["vs_leader"]["p_value"] < 0.05
     assert set(weak["vs_baseline"]) == {"delta", "low", "high", "p_value"}
     assert all(isinstance(r["submissions"], int) for r in data["rows"])
+
+
+def test_the_sweeper_asks_once_per_board_whatever_the_number_of_submissions(
+    test_phase, subtask, scored, make_team, enqueued, django_capture_on_commit_callbacks
+):
+    team = make_team("Busy")
+    for _ in range(3):
+        scored(team, 0.7, 0.6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert boards_sweep() == 1
+    assert enqueued == [(test_phase.pk, subtask.pk)]
