@@ -94,3 +94,19 @@ def test_the_latex_download_needs_the_same_visibility_as_the_board(board, client
     public = client.get("/tasks/mgt/results/test/a.tex")
     assert public.status_code == 200 and rb"\begin{tabular}" in public.content
     assert client.get("/tasks/mgt/results/test/a.tex?partition=private").status_code == 403
+
+
+def test_the_cached_board_marks_each_viewer_own_team_only(board, client, make_user):
+    from podium.teams.models import Membership
+
+    first, second = make_user("first"), make_user("second")
+    Membership.objects.create(team=board[0], user=first, role="captain")
+    Membership.objects.create(team=board[3], user=second, role="captain")
+    client.force_login(first)
+    mine = client.get("/tasks/mgt/results/?phase=test").content.decode()
+    client.force_login(second)
+    theirs = client.get("/tasks/mgt/results/?phase=test").content.decode()
+    assert mine.count("your team</span>") == theirs.count("your team</span>") == 1
+    row = 'scope="row">{} <span class="badge mine">your team</span>'
+    assert row.format("T0") in mine and row.format("T3") in theirs
+    assert row.format("T0") not in theirs

@@ -54,3 +54,30 @@ def test_storing_records_again_replaces_them_and_drops_missing_partitions(db):
     with storage.open(record_name(7, "public"), "rb") as fh:
         assert fh.read() == b"c"
     assert not storage.exists(record_name(7, "private"))
+
+
+def test_the_sandboxed_scorer_writes_records_into_its_output_dir(tmp_path):
+    import json
+
+    from podium.sandbox import make_job_dir, run_scorer
+    from podium.sandbox.policy import sandbox_available
+    from podium.submissions.records import records_collect
+
+    if not sandbox_available():
+        pytest.skip("bubblewrap cannot run here")
+    job = make_job_dir(str(tmp_path))
+    spec = {"format": "jsonl", "labels": ["a", "b"], "metrics": ["accuracy"]}
+    (job / "spec.json").write_text(json.dumps(spec))
+    (job / "gold.jsonl").write_text('{"id": 1, "label": "a"}\n{"id": 2, "label": "b"}\n')
+    (job / "pred").mkdir()
+    (job / "pred" / "p.jsonl").write_text('{"id": 1, "label": "a"}\n{"id": 2, "label": "a"}\n')
+    out = job / "records"
+    result = run_scorer(
+        job, spec_path=job / "spec.json", gold_path=job / "gold.jsonl",
+        pred_path=job / "pred" / "p.jsonl", output_dir=out, timeout_s=60, memory_mb=2048,
+        allow_unsandboxed=False,
+    )  # fmt: skip
+    assert result.ok and result.sandboxed, result.stderr.decode()
+    records = records_collect(out)
+    assert list(records) == ["all"]
+    assert load_record(records["all"]).n == 2

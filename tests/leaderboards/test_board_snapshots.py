@@ -197,3 +197,25 @@ def test_organisers_set_a_phase_board_settings_in_the_admin_and_others_cannot(
         {**form, "significance_level": "0.7"},
     )
     assert bad.status_code == 200 and b"less than or equal to 0.2" in bad.content
+
+
+def test_the_api_rows_carry_intervals_cluster_rank_range_and_comparisons(board, test_phase, client):
+    data = client.get(f"/api/v1/phases/{test_phase.pk}/leaderboard/?subtask=a").json()
+    assert data["statistics"]["samples"] == 1000 and data["stale"] is False
+    top, weak = data["rows"][0], data["rows"][-1]
+    assert set(top["intervals"]["accuracy"]) == {"low", "high"}
+    assert top["cluster"] == 1 and top["rank_range"][0] == 1 and top["vs_leader"] is None
+    assert weak["cluster"] > 1 and weak["vs_leader"]["p_value"] < 0.05
+    assert set(weak["vs_baseline"]) == {"delta", "low", "high", "p_value"}
+    assert all(isinstance(r["submissions"], int) for r in data["rows"])
+
+
+def test_the_sweeper_asks_once_per_board_whatever_the_number_of_submissions(
+    test_phase, subtask, scored, make_team, enqueued, django_capture_on_commit_callbacks
+):
+    team = make_team("Busy")
+    for _ in range(3):
+        scored(team, 0.7, 0.6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert boards_sweep() == 1
+    assert enqueued == [(test_phase.pk, subtask.pk)]

@@ -1,6 +1,9 @@
 """Leaderboards: one row per team (plus baseline rows) per phase and subtask.
 
-Computed on read with a fixed number of queries whatever the number of submissions:
+`leaderboard()` checks visibility, then serves the board's snapshot (see snapshots.py, which
+rebuilds it in the background with its statistics). `live_board()` computes a board from the
+Score rows, for the rebuild job and for a board that has no snapshot yet, with a fixed number
+of queries whatever the number of submissions:
 
 1. one query picks each entrant's representative submission with a window function
    (ROW_NUMBER() OVER (PARTITION BY entrant ORDER BY <phase rule>)) over the scored submissions

@@ -6,7 +6,7 @@ note (which says when the private board is revealed) is written at read time.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -64,7 +64,3 @@ def board_from_snapshot(
         stats=data["stats"],
         stale=changed_at is not None and built_at is not None and changed_at > built_at,
     )
-
-
-def with_statistics(board: Leaderboard, rows: list[LeaderboardRow], stats: dict) -> Leaderboard:
-    return replace(board, rows=rows, stats=stats)

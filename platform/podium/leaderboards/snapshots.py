@@ -122,6 +122,7 @@ def boards_sweep(*, now: datetime | None = None) -> int:
                 )
             )
         )
+        .order_by()  # the model's ordering column would defeat DISTINCT
         .values_list("phase_id", "subtask_id")
         .distinct()
     )
