@@ -66,6 +66,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
         "format": _format(subtask),
         "scorer": _scorer(subtask),
         "data": data,
+        **({"baseline": subtask.baseline_method} if subtask.baseline_method else {}),
     }
 
 
