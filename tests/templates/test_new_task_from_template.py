@@ -51,6 +51,17 @@ def test_an_organiser_creates_a_draft_task_from_a_template_in_the_admin(client, 
     assert edit.status_code == 200 and "span_cause_field" in edit.content.decode()
 
 
+@pytest.mark.parametrize("name", sorted(ALL_TEMPLATES))
+def test_each_template_becomes_a_task_from_the_admin(client, make_user, name):
+    client.force_login(make_user("org", organiser=True))
+    response = client.post(reverse(URL), {"template": name, "slug": "mine", "title": "Mine"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    task = SharedTask.objects.get(slug="mine")
+    assert task.subtasks.exists() and task.phases.count() == 2
+    for subtask in task.subtasks.all():
+        assert {d.split for d in subtask.datasets.all()} == {"train", "dev", "test"}
+
+
 def test_a_template_never_overwrites_an_existing_task(client, make_user):
     owner, intruder = make_user("owner", organiser=True), make_user("intruder", organiser=True)
     theirs = SharedTask.objects.create(slug="taken", title="Someone's task")

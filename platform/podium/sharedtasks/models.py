@@ -133,6 +133,12 @@ class Subtask(models.Model):
         blank=True,
         help_text="Spans only: the gold and inputs column with the text the spans are in (Text).",
     )
+    baseline_method = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The baseline method that suits this subtask (python -m baselines list), "
+        "e.g. tfidf-lr; the template's choice.",
+    )
     min_coverage = models.FloatField(
         null=True,
         blank=True,
@@ -195,9 +201,10 @@ class Subtask(models.Model):
         return [m if isinstance(m, str) else m.get("name", "") for m in self.metrics]
 
 
-# The admin's fieldset of the fields above that task templates added.
+# The admin's fieldset of the fields above that the task templates added.
 SPANS_AND_COVERAGE_FIELDS = [
     "gold_value_field",
+    "baseline_method",
     ("span_cause_field", "span_effect_field", "span_text_field"),
     "min_coverage",
 ]

@@ -85,6 +85,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
         "format": _format(subtask),
         "scorer": _scorer(subtask),
         "data": data,
+        **({"baseline": subtask.baseline_method} if subtask.baseline_method else {}),
     }
     for extension in EXTENSIONS.values():
         document.update(extension.export(subtask, out_dir))

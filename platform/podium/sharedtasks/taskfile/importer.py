@@ -100,6 +100,7 @@ def _answer_and_coverage_values(spec: SubtaskSpec) -> dict:
         "span_effect_field": spans.effect if spans else "",
         "span_text_field": spans.text if spans else "",
         "min_coverage": spec.scorer.coverage.min if spec.scorer.coverage else None,
+        "baseline_method": spec.baseline or "",
     }
 
 

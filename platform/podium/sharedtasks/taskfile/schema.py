@@ -13,6 +13,8 @@ from pydantic import (
     model_validator,
 )
 
+from baselines.registry import METHODS
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 MetricSpec = str | dict[str, str | float | int | bool]
 
@@ -55,6 +57,19 @@ class CoverageSpec(Strict):
 
 class CoverageField(Strict):
     coverage: CoverageSpec | None = None
+
+
+class BaselineField(Strict):
+    """The baseline method that suits the subtask (`python -m baselines list`)."""
+
+    baseline: str | None = None
+
+    @field_validator("baseline")
+    @classmethod
+    def known_method(cls, value):
+        if value is not None and value not in METHODS:
+            raise ValueError(f"unknown baseline method {value!r}; known: {', '.join(METHODS)}")
+        return value
 
 
 class FormatSpec(AnswerColumns):
@@ -113,7 +128,7 @@ class DataSpec(Strict):
     test: SplitFiles | None = None
 
 
-class SubtaskSpec(Strict):
+class SubtaskSpec(BaselineField):
     slug: Slug
     title: str
     description: str = ""
