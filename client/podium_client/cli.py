@@ -1,8 +1,8 @@
 """`podium`: the command line. Parses arguments, runs one command, maps failures to exit codes.
 
 Exit codes: 0 done (for `submit --wait`: scored); 1 the server refused the request, the file
-has problems, or the submission failed; 2 usage errors, no usable login, or no answer from the
-server (connection errors and 5xx, after the retries).
+has problems, or the submission failed; 2 usage errors, no usable login, `--wait` out of time,
+or no answer from the server (connection errors and 5xx, after the retries).
 """
 
 from __future__ import annotations

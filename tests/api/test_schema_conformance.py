@@ -2,11 +2,14 @@
 /api/schema/ and sends them to the live test server, as a participant with a token.
 
 Every answer must be no 500, have a status the schema lists for the operation, and a content
-type, headers and body the schema describes. Scoring jobs are recorded, not run (what a worker
-does with an upload is not part of the HTTP contract).
+type, headers and body the schema describes. The same runs again, shorter, without a token.
+Scoring jobs are recorded, not run (what a worker does with an upload is not part of the HTTP
+contract).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 import schemathesis
@@ -25,6 +28,7 @@ from .conftest import make_scored
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 EXAMPLES = 25
+ANONYMOUS_EXAMPLES = 8
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -47,20 +51,26 @@ def test_every_answer_matches_the_schema(live_server, cast, no_broker, participa
     loaded = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     operations = [result.ok() for result in loaded.get_all_operations()]
     assert len(operations) >= 11
-    headers = {"Authorization": f"Token {participant_token}"}
-    for operation in operations:
+    callers = [
+        ({"Authorization": f"Token {participant_token}"}, EXAMPLES),
+        ({}, ANONYMOUS_EXAMPLES),  # the 401s and what anonymous readers get
+    ]
+    for operation, (headers, examples) in itertools.product(operations, callers):
+        check_operation(operation, headers=headers, examples=examples, base_url=live_server.url)
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def answers_match(case):
-            case.call_and_validate(base_url=live_server.url, headers=headers, checks=CHECKS)
 
-        answers_match()
+def check_operation(operation, *, headers: dict, examples: int, base_url: str) -> None:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def answers_match(case):
+        case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+
+    answers_match()
 
 
 def test_every_operation_is_described_with_its_errors(client):

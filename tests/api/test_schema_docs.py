@@ -29,6 +29,7 @@ def test_unknown_api_urls_answer_json_not_the_html_page(client):
     assert response.json()["code"] == "not_found"
     hint = client.get("/api/v1/tasks")
     assert hint.status_code == 404 and "Did you mean /api/v1/tasks/ ?" in hint.json()["detail"]
+    assert "Did you mean" not in client.get("/api/v1/nothing").json()["detail"]
 
 
 def test_an_invalid_token_is_a_documented_401_even_where_anonymous_may_read(client):

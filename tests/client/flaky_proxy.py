@@ -2,8 +2,9 @@
 
 The client's retry rules are about what happens on the wire, so they are tested on the wire:
 this proxy forwards each request to the live server over a new connection, and can answer the
-first requests with a 503 itself, or forward a request and then hang up without passing the
-answer on (the answer the client never got, after the server acted on it).
+first requests with a 503 itself, forward a request and then hang up without passing the
+answer on (the answer the client never got, after the server acted on it), or pass on only the
+start of an answer (a download that breaks off).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ class Plan:
     busy: int = 0  # answer this many requests with 503 before forwarding any
     lose_answers_to: str | None = None  # "POST /api/v1/submissions/": forward, then hang up
     losses: int = 1
+    cut_answers_to: str | None = None  # "GET /path": pass on only the first `cut_at` bytes
+    cut_at: int = 0
     seen: list[str] = field(default_factory=list)  # "METHOD /path" of every request
+    ranges: list[str | None] = field(default_factory=list)  # their Range headers
 
 
 def _read_request(conn: socket.socket) -> bytes:
@@ -49,6 +53,14 @@ def _read_request(conn: socket.socket) -> bytes:
     # One request per upstream connection: the answer ends when the server closes.
     lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
     return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body
+
+
+def _header(request: bytes, name: bytes) -> str | None:
+    for line in request.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip().decode()
+    return None
 
 
 class FlakyProxy:
@@ -83,6 +95,7 @@ class FlakyProxy:
         method, target = first_line.split(" ")[:2]
         label = f"{method} {target.split('?')[0]}"
         self.plan.seen.append(label)
+        self.plan.ranges.append(_header(request, b"range"))
         if self.plan.busy > 0:
             self.plan.busy -= 1
             conn.sendall(BUSY)
@@ -95,4 +108,6 @@ class FlakyProxy:
         if label == self.plan.lose_answers_to and self.plan.losses > 0:
             self.plan.losses -= 1
             return  # the server acted; the client never hears of it
+        if label == self.plan.cut_answers_to and self.plan.cut_at:
+            answer, self.plan.cut_at = answer[: self.plan.cut_at], 0
         conn.sendall(answer)

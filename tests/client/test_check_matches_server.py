@@ -13,7 +13,6 @@ import json
 import zipfile
 
 import pytest
-from podium_client.checking.validation import Format, as_lines, check_predictions
 
 from podium.api.tasks import FormatSerializer
 from podium.sharedtasks.models import Subtask
@@ -22,6 +21,10 @@ from podium.submissions.scoring import participant_error
 from scorers.gold import Gold
 from scorers.spec import load_spec
 from scorers.validate import align_predictions
+from tests.client.conftest import require_client
+
+require_client()
+from podium_client.checking.validation import Format, as_lines, check_predictions  # noqa: E402
 
 IDS = [f"x{i}" for i in range(6)]
 

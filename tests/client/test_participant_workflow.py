@@ -175,3 +175,12 @@ def test_no_open_phase_asks_for_one(logged_in, tmp_path, cast):
     cast.dev.save()
     result = logged_in("submit", "tiny", "a", predictions(tmp_path / "p.jsonl"))
     assert result.code == 1 and "no phase of 'tiny' is open now" in result.err
+
+
+def test_wait_gives_up_after_its_timeout_with_exit_2(logged_in, tmp_path, no_broker):
+    # No worker at all: the submission stays queued.
+    result = logged_in(
+        "submit", "tiny", "a", predictions(tmp_path / "p.jsonl"), "--wait", "--wait-timeout", "0"
+    )
+    assert result.code == 2
+    assert "is still queued after 0 s" in result.err and "podium status" in result.err

@@ -89,3 +89,25 @@ def test_a_refused_connection_ends_with_exit_2_and_says_so(podium, monkeypatch):
     result = podium("--url", f"http://127.0.0.1:{port}", "submissions", "tiny")
     assert result.code == 2
     assert f"cannot reach http://127.0.0.1:{port}" in result.err and "2 attempt(s)" in result.err
+
+
+def test_a_download_that_breaks_off_resumes_where_it_stopped(via_proxy, live_server, tmp_path):
+    path = "/api/v1/tasks/tiny/data/a/dev/"
+    plan = Plan(cut_answers_to=f"GET {path}", cut_at=900)  # headers and part of the body
+    with FlakyProxy(live_server.url, plan) as proxy:
+        result = via_proxy(
+            "--url", proxy.url, "download", "tiny", "--subtask", "a", "--split", "dev"
+        )
+    assert result.code == 0, result.err
+    assert plan.seen.count(f"GET {path}") == 2
+    first, second = (
+        r for label, r in zip(plan.seen, plan.ranges, strict=True) if label == f"GET {path}"
+    )
+    assert first is None and second is not None and second.startswith("bytes=")
+    assert int(second.removeprefix("bytes=").rstrip("-")) > 0, "it resumed after what it had"
+    assert (
+        via_proxy("download", "tiny", "--subtask", "a", "--split", "dev", "-o", "again").code == 0
+    )
+    assert (tmp_path / "tiny-a-dev.jsonl").read_bytes() == (
+        tmp_path / "again" / "tiny-a-dev.jsonl"
+    ).read_bytes()

@@ -17,8 +17,6 @@ from podium_client.commands.common import Failure, api_for, subtask_of, task_of
 from podium_client.http import Api, ApiError
 from podium_client.output import note, transfer_progress, when
 
-CHUNK = 1 << 16
-
 
 def register(commands) -> None:
     download = commands.add_parser("download", help="download a task's inputs (resumable)")
@@ -108,7 +106,8 @@ def _attempt(api: Api, path: str, part: Path, tag: Path, progress, bar) -> int |
         start = offset if resumed else 0
         progress.update(bar, total=total, completed=start)
         with part.open("ab" if resumed else "wb") as handle:
-            for chunk in response.iter_bytes(CHUNK):
+            # As received: a fixed chunk size would buffer, and lose, what came before a break.
+            for chunk in response.iter_bytes():
                 handle.write(chunk)
                 progress.advance(bar, len(chunk))
     except httpx.TransportError:

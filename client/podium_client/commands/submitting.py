@@ -16,6 +16,8 @@ from podium_client.uploading import ProgressFile
 
 FINAL = ("scored", "failed", "cancelled")
 POLL_FIRST, POLL_MAX = 1.0, 10.0
+WAIT_TIMEOUT = 3600.0
+WAIT_HELP = "seconds --wait follows at most (default 3600); then exit 2"
 
 
 def register(commands) -> None:
@@ -42,6 +44,7 @@ def register(commands) -> None:
     submit.add_argument("--team", help="your team's slug, if you are in several")
     submit.add_argument("--wait", action="store_true", help="follow it until scored or failed")
     submit.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    submit.add_argument("--wait-timeout", type=float, default=WAIT_TIMEOUT, help=WAIT_HELP)
     submit.set_defaults(run=run_submit)
 
     listing = commands.add_parser("submissions", help="your team's submissions to a task")
@@ -54,6 +57,7 @@ def register(commands) -> None:
     status.add_argument("id", type=int)
     status.add_argument("--wait", action="store_true", help="follow it until scored or failed")
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument("--wait-timeout", type=float, default=WAIT_TIMEOUT, help=WAIT_HELP)
     status.set_defaults(run=run_status)
 
 
@@ -136,16 +140,25 @@ def run_submit(args) -> int:
         if args.json:
             print_json(created)
         return 0
-    return _follow(api, created["id"], as_json=args.json)
+    return _follow(api, created["id"], as_json=args.json, timeout=args.wait_timeout)
 
 
-def _follow(api, submission_id: int, *, as_json: bool) -> int:
+def _follow(api, submission_id: int, *, as_json: bool, timeout: float) -> int:
     delay = POLL_FIRST
+    give_up = time.monotonic() + timeout
     while True:
         submission = api.get(f"/api/v1/submissions/{submission_id}/")
         if submission["status"] in FINAL:
             break
-        time.sleep(delay)
+        if time.monotonic() >= give_up:
+            if as_json:
+                print_json(submission)
+            raise Failure(
+                f"submission {submission_id} is still {submission['status']} after {timeout:g} s; "
+                f"`podium status {submission_id} --wait` follows it again",
+                exit_code=2,
+            )
+        time.sleep(min(delay, max(give_up - time.monotonic(), 0)))
         delay = min(delay * 1.5, POLL_MAX)
     if as_json:
         print_json(submission)
@@ -173,7 +186,7 @@ def show_submission(submission: dict[str, Any]) -> None:
 def run_status(args) -> int:
     api = api_for(args)
     if args.wait:
-        return _follow(api, args.id, as_json=args.json)
+        return _follow(api, args.id, as_json=args.json, timeout=args.wait_timeout)
     submission = api.get(f"/api/v1/submissions/{args.id}/")
     if args.json:
         print_json(submission)

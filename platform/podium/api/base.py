@@ -108,8 +108,9 @@ def unknown_endpoint(request, unmatched: str = ""):
     message = f"No API endpoint at {request.path}."
     if not request.path.endswith("/"):
         try:
-            resolve(request.path + "/")
-            message += f" Did you mean {request.path}/ ?"
+            match = resolve(request.path + "/")
         except Resolver404:
-            pass
+            match = None
+        if match is not None and match.func is not unknown_endpoint:
+            message += f" Did you mean {request.path}/ ?"
     return JsonResponse({"detail": message, "code": "not_found"}, status=404)
