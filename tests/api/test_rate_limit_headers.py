@@ -49,3 +49,14 @@ def test_the_token_view_reports_its_own_stricter_limit(cast):
     assert response.status_code == 200
     assert response["X-RateLimit-Limit"] == "10"
     assert response["X-RateLimit-Remaining"] == "9"
+
+
+def test_a_forged_forwarded_for_header_does_not_give_an_anonymous_caller_a_fresh_budget(
+    cast, three_a_minute
+):
+    anonymous = APIClient()
+    for n in range(3):
+        answer = anonymous.get("/api/v1/tasks/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        assert answer.status_code == 200
+    refused = anonymous.get("/api/v1/tasks/", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert refused.status_code == 429

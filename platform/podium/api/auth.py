@@ -8,20 +8,12 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from podium.accounts.client_address import client_address
 from podium.accounts.login_limits import login_failure_record, login_refusal
 
 from .base import ApiError, PodiumAPIView
-
-
-class ClientAddressThrottle(ScopedRateThrottle):
-    """DRF's scoped throttle keyed on the client address as podium.accounts.client_address finds
-    it: DRF's own get_ident believes any X-Forwarded-For a client sends."""
-
-    def get_ident(self, request) -> str:
-        return client_address(request._request)
+from .throttling import ClientAddressThrottle
 
 
 class TokenObtainView(PodiumAPIView):

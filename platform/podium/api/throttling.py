@@ -17,14 +17,29 @@ from __future__ import annotations
 
 import math
 
-from rest_framework.throttling import BaseThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, UserRateThrottle
+
+from podium.accounts.client_address import client_address
 
 LIMIT = "X-RateLimit-Limit"
 REMAINING = "X-RateLimit-Remaining"
 RESET = "X-RateLimit-Reset"
 
 
-class ApiRateThrottle(UserRateThrottle):
+class ClientAddressIdent:
+    """Keys anonymous callers on the client address as podium.accounts.client_address finds it:
+    DRF's own get_ident believes any X-Forwarded-For a client sends, so a forged header per
+    request would give a fresh budget each time."""
+
+    def get_ident(self, request) -> str:
+        return client_address(request._request)
+
+
+class ClientAddressThrottle(ClientAddressIdent, ScopedRateThrottle):
+    """DRF's scoped throttle (a view's `throttle_scope`), per client address."""
+
+
+class ApiRateThrottle(ClientAddressIdent, UserRateThrottle):
     """Per user, or per client address for anonymous callers (REST_FRAMEWORK's "api" rate)."""
 
     scope = "api"
