@@ -155,3 +155,16 @@ def test_two_primary_columns_are_refused_in_the_admin(cast, client):
     assert response.status_code == 302
     cast.subtask.refresh_from_db()
     assert (cast.subtask.primary_metric, cast.subtask.direction) == ("n", "lower")
+
+
+def test_a_subtask_cannot_be_scored_by_another_tasks_program(cast):
+    from django.core.exceptions import ValidationError
+
+    from podium.programs.models import ProgramScoring
+    from podium.sharedtasks.models import SharedTask
+
+    other = SharedTask.objects.create(slug="other", title="Other")
+    foreign = ScoringProgram.objects.create(task=other, name="foreign")
+    scoring = ProgramScoring(subtask=cast.subtask, program=foreign)
+    with pytest.raises(ValidationError, match="subtask's own task"):
+        scoring.clean()
