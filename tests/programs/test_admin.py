@@ -101,3 +101,70 @@ def test_a_program_scored_subtask_can_be_edited_in_the_admin(cast):
                 metrics=json.dumps(subtask.metrics), group_fields="[]")  # fmt: skip
     form = SubtaskForm(data=data, instance=subtask)
     assert form.is_valid(), form.errors
+
+
+def test_reference_upload_in_the_admin_replaces_the_partition(cast, client, tmp_path):
+    from podium.programs.models import ReferenceData
+
+    from .conftest import write_reference
+
+    client.force_login(cast.organiser)
+    folder = write_reference(tmp_path / "new-public", "public", ["x0", "x1"])
+    public = ReferenceData.objects.get(split="test", partition="public")
+    old_sha = public.sha256
+    response = client.post(
+        f"/admin/programs/referencedata/{public.pk}/change/",
+        {"subtask": cast.subtask.pk, "split": "test", "partition": "public",
+         "upload": SimpleUploadedFile("ref.zip", zipped(folder))},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert ReferenceData.objects.filter(split="test").count() == 2
+    public.refresh_from_db()
+    assert public.sha256 != old_sha
+    refused = client.post(
+        "/admin/programs/referencedata/add/",
+        {"subtask": cast.subtask.pk, "split": "dev", "partition": "private",
+         "upload": SimpleUploadedFile("ref.zip", zipped(folder))},
+    )  # fmt: skip
+    assert "only the test split has public and private parts" in refused.content.decode()
+
+
+def test_two_primary_columns_are_refused_in_the_admin(cast, client):
+    scoring = cast.subtask.program_scoring
+    columns = list(scoring.columns.all())
+    client.force_login(cast.organiser)
+    data = {
+        "subtask": cast.subtask.pk, "program": cast.program.pk, "results_filename": "",
+        "columns-TOTAL_FORMS": "2", "columns-INITIAL_FORMS": "2",
+        "columns-MIN_NUM_FORMS": "0", "columns-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for i, column in enumerate(columns):
+        data.update({
+            f"columns-{i}-id": column.pk, f"columns-{i}-scoring": scoring.pk,
+            f"columns-{i}-position": i, f"columns-{i}-key": column.key,
+            f"columns-{i}-direction": "higher", f"columns-{i}-precision": 4,
+            f"columns-{i}-primary": "on",
+        })  # fmt: skip
+    response = client.post(f"/admin/programs/programscoring/{scoring.pk}/change/", data)
+    assert "Exactly one column must be primary." in response.content.decode()
+    data["columns-1-primary"] = ""
+    data["columns-1-direction"] = "lower"
+    data["columns-0-primary"] = ""
+    data["columns-1-primary"] = "on"
+    response = client.post(f"/admin/programs/programscoring/{scoring.pk}/change/", data)
+    assert response.status_code == 302
+    cast.subtask.refresh_from_db()
+    assert (cast.subtask.primary_metric, cast.subtask.direction) == ("n", "lower")
+
+
+def test_a_subtask_cannot_be_scored_by_another_tasks_program(cast):
+    from django.core.exceptions import ValidationError
+
+    from podium.programs.models import ProgramScoring
+    from podium.sharedtasks.models import SharedTask
+
+    other = SharedTask.objects.create(slug="other", title="Other")
+    foreign = ScoringProgram.objects.create(task=other, name="foreign")
+    scoring = ProgramScoring(subtask=cast.subtask, program=foreign)
+    with pytest.raises(ValidationError, match="subtask's own task"):
+        scoring.clean()

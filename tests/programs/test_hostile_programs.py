@@ -197,9 +197,12 @@ def test_the_runtime_offers_the_documented_packages(cast, sandbox):
     submission = run(
         cast,
         """
+import subprocess
 import numpy, scipy, pandas, sklearn, yaml, psutil
-done(numpy=numpy.__version__, pandas=pandas.__version__)
+perl = subprocess.run(["perl", "-e", "print 6*7"], capture_output=True, text=True).stdout
+done(numpy=numpy.__version__, pandas=pandas.__version__, perl=perl)
 """,
     )
     assert submission.status == "scored", submission.log
-    assert submission.program_runs.get().extra_scores["numpy"]
+    extras = submission.program_runs.get().extra_scores
+    assert extras["numpy"] and extras["perl"] == "42"

@@ -5,6 +5,7 @@ scoring job in submissions calls it and records each run there).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -99,6 +100,11 @@ class ProgramScoring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subtask} scored by {self.program.name}"
+
+    def clean(self):
+        # A program sees its own task's reference data only; another task's program is refused.
+        if self.program_id and self.subtask_id and self.program.task_id != self.subtask.task_id:
+            raise ValidationError({"program": "Choose a program of the subtask's own task."})
 
 
 class ProgramColumn(models.Model):
