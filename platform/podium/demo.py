@@ -1,5 +1,6 @@
 """The demo: generated data for three tasks, an organiser and two participant teams."""
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -32,14 +33,31 @@ class DemoLogin:
     role: str
 
 
-def demo_generate_data() -> None:
-    """Run fixtures/generate_demo.py: deterministic, so re-running rewrites identical files."""
+def _generator_version() -> str:
+    """A digest of the generator's code: the data it writes changes only when this does."""
+    digest = hashlib.sha256()
+    for path in [FIXTURES_DIR / "generate_demo.py", *sorted(FIXTURES_DIR.glob("demo_data/*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def demo_generate_data() -> bool:
+    """Run fixtures/generate_demo.py unless the data it would write is already there (it is
+    deterministic: a stamp of the generator's code says whether the files are current). Returns
+    whether it generated. The stamp goes first, so an interrupted run generates again."""
+    stamp, version = DEMO_DIR / ".data-version", _generator_version()
+    current = stamp.exists() and stamp.read_text() == version
+    if current and all((path.parent / "data").is_dir() for path in demo_task_files()):
+        return False
+    stamp.unlink(missing_ok=True)
     spec = importlib.util.spec_from_file_location(
         "generate_demo", FIXTURES_DIR / "generate_demo.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.generate_all(DEMO_DIR)
+    stamp.write_text(version)
+    return True
 
 
 def demo_task_files() -> list[Path]:

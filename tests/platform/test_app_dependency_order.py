@@ -5,7 +5,7 @@ from pathlib import Path
 
 PODIUM = Path(__file__).resolve().parents[2] / "platform" / "podium"
 # Each app may import the apps before it in this list, never one after it.
-ORDER = ["sharedtasks", "teams", "submissions", "leaderboards", "baselineruns"]
+ORDER = ["sharedtasks", "programs", "teams", "submissions", "leaderboards", "baselineruns"]
 # Surfaces sit on top; the project modules at the bottom import no app.
 SURFACES = {"accounts", "web", "api", "demo"}
 BOTTOM = {"permissions", "storage", "env", "celery", "sandbox", "settings"}

@@ -82,3 +82,16 @@ def test_the_demo_queues_its_baselines_for_the_workers_once(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
     assert BaselineRun.objects.count() == len(sent) == Subtask.objects.count()
+
+
+def test_the_demo_data_is_generated_again_only_when_missing_or_changed(monkeypatch):
+    """A second demo start skips the generator; missing data or a changed generator does not."""
+    from podium import demo
+
+    demo.demo_generate_data()
+    assert demo.demo_generate_data() is False
+    monkeypatch.setattr(demo, "_generator_version", lambda: "another generator")
+    assert demo.demo_generate_data() is True
+    monkeypatch.undo()
+    assert demo.demo_generate_data() is True  # the stamp named the other version
+    assert demo.demo_generate_data() is False

@@ -105,3 +105,8 @@ def test_tables_sit_in_a_scrolling_wrapper(cast):
         tables = re.findall(r'(.{0,40})<table class="list', page, flags=re.S)
         assert tables, url
         assert all('<div class="table-wrap">' in before for before in tables), url
+
+
+def test_the_profile_says_what_a_missing_email_means(cast):
+    page = html(cast.participant, "/accounts/profile/")
+    assert "<dd>none</dd>" not in page and "a password reset needs one" in page
