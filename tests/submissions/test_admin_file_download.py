@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from podium.sharedtasks.models import SharedTask
 from podium.submissions.models import Submission
 from podium.submissions.uploads import submission_create
 
@@ -14,24 +13,11 @@ pytestmark = pytest.mark.django_db
 CONTENT = predictions()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def submission(cast, no_broker):
     return submission_create(
         user=cast.participant, phase=cast.dev, subtask=cast.subtask, upload=upload(CONTENT)
     )
-
-
-@pytest.fixture
-def other_organiser(make_user):
-    other = SharedTask.objects.create(slug="other", title="Other task")
-    organiser = make_user("otherorg", organiser=True)
-    other.organisers.add(organiser)
-    return organiser
 
 
 def file_url(submission: Submission) -> str:
@@ -55,8 +41,8 @@ def test_baseline_files_download_too(client, cast, submission):
     assert client.get(file_url(submission)).status_code == 200
 
 
-def test_another_tasks_organiser_gets_not_found(client, other_organiser, submission):
-    client.force_login(other_organiser)
+def test_another_tasks_organiser_gets_not_found(client, cast, submission):
+    client.force_login(cast.other_organiser)
     response = client.get(file_url(submission))
     assert response.status_code == 404
     assert b"human" not in response.content
