@@ -85,3 +85,60 @@ def test_a_flood_from_several_processes_neither_crashes_the_worker_nor_loses_a_m
         assert not damaged.exists() or not os.listdir(damaged)
     finally:
         worker.stop()
+
+
+def folder_connection(tmp_path):
+    from kombu import Connection
+
+    queue_dir, control = tmp_path / "queue", tmp_path / "control"
+    queue_dir.mkdir()
+    control.mkdir()
+    return Connection(
+        "filesystem://localhost//",
+        transport="podium.broker:Transport",
+        transport_options={
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "control_folder": str(control),
+            "polling_interval": 0.05,
+        },
+    )
+
+
+def test_a_message_given_back_comes_again_marked_as_redelivered(tmp_path):
+    """What Celery does when a pool process dies holding a job (reject_on_worker_lost)."""
+    from kombu import Exchange, Queue
+
+    queue = Queue("scoring", Exchange("scoring"), "scoring")
+    received = []
+    with folder_connection(tmp_path) as conn:
+        conn.Producer().publish(
+            {"n": 1}, exchange=queue.exchange, routing_key="scoring", declare=[queue]
+        )
+        with conn.Consumer(queue, callbacks=[lambda body, m: received.append(m)], accept=["json"]):
+            conn.drain_events(timeout=5)
+            assert not received[0].delivery_info.get("redelivered")
+            received[0].reject(requeue=True)
+            conn.drain_events(timeout=5)
+            assert received[1].delivery_info.get("redelivered") is True
+            assert received[1].payload == {"n": 1}
+            received[1].ack()
+
+
+def test_an_unreadable_message_file_is_set_aside_and_the_next_one_delivered(tmp_path):
+    from kombu import Exchange, Queue
+
+    # Its own queue: kombu keeps the bindings of its virtual transports per process.
+    queue = Queue("other", Exchange("other"), "other")
+    received = []
+    with folder_connection(tmp_path) as conn:
+        conn.Producer().publish(
+            {"n": 2}, exchange=queue.exchange, routing_key="other", declare=[queue]
+        )
+        # Sorted first: an empty file, as a crashed writer of another transport would leave.
+        (tmp_path / "queue" / f"{0:015d}_broken.other.msg").write_bytes(b"")
+        with conn.Consumer(queue, callbacks=[lambda body, m: received.append(m)], accept=["json"]):
+            conn.drain_events(timeout=5)
+            received[0].ack()
+    assert received[0].payload == {"n": 2}
+    assert os.listdir(tmp_path / "damaged") == [f"{0:015d}_broken.other.msg"]

@@ -10,9 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
-from podium.sharedtasks.selectors import format_when
+from podium.sharedtasks.selectors import format_when, is_organiser_of
 
-from .visibility import LeaderboardError, is_task_organiser
+from .visibility import LeaderboardError
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class RevealError(LeaderboardError):
 
 
 def _require_organiser(by, phase: Phase) -> None:
-    if not is_task_organiser(by, phase.task):
+    if not is_organiser_of(by, phase.task):
         raise PermissionDenied("Only the organisers of this task may reveal or hide its rankings.")
 
 

@@ -12,7 +12,7 @@ from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions import enqueue
 from podium.submissions.models import Submission, TeamPhaseQuota
 from podium.submissions.quotas import team_quota
-from podium.teams.models import Registration, Team
+from podium.teams.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,7 @@ class SubmissionRefused(Exception):
 
 def submitting_team(*, user, phase: Phase, team: Team | None = None) -> Team:
     """The user's team with an approved registration for the phase's task."""
-    teams = Team.objects.filter(
-        memberships__user=user,
-        registrations__task_id=phase.task_id,
-        registrations__status=Registration.Status.APPROVED,
-    )
+    teams = Team.objects.approved_for(phase.task_id).filter(memberships__user=user).distinct()
     if team is not None:
         teams = teams.filter(pk=team.pk)
     found = list(teams[:2])
