@@ -16,8 +16,10 @@ class OrganiserScopedMixin:
     task_path: str = "task"
 
     def _task_filter(self, request, prefix: str = "") -> dict:
-        path = prefix + (f"{self.task_path}__" if self.task_path else "")
-        return {f"{path}organisers": request.user}
+        from podium.sharedtasks.models import SharedTask
+
+        path = prefix + (f"{self.task_path}__" if self.task_path else "pk__")
+        return {f"{path}in": SharedTask.objects.organised_by(request.user)}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -53,10 +55,11 @@ class ScopedModelAdmin(OrganiserScopedMixin, admin.ModelAdmin):
         from podium.sharedtasks.models import Phase, SharedTask, Subtask
 
         if not request.user.is_superuser:
+            own = SharedTask.objects.organised_by(request.user)
             scoped = {
-                SharedTask: {"organisers": request.user},
-                Subtask: {"task__organisers": request.user},
-                Phase: {"task__organisers": request.user},
+                SharedTask: {"pk__in": own},
+                Subtask: {"task__in": own},
+                Phase: {"task__in": own},
             }
             if db_field.related_model in scoped:
                 kwargs["queryset"] = db_field.related_model.objects.filter(

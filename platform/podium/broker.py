@@ -108,7 +108,9 @@ def queue_empty(queue: str) -> bool | None:
 
     try:
         with app.connection_for_write() as conn:
-            declared = conn.default_channel.queue_declare(queue=queue, passive=True)
+            # Not passive: Redis keeps no key for an empty queue, and a passive declaration
+            # would take that for an error. Declaring creates nothing on these transports.
+            declared = conn.default_channel.queue_declare(queue=queue)
         return declared.message_count == 0
     except Exception:
         logger.info("the broker could not report the length of %s", queue, exc_info=True)

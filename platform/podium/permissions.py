@@ -19,7 +19,3 @@ def organiser_grant(*, user) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-
-
-def organises(user, task) -> bool:
-    return user.is_superuser or task.organisers.filter(pk=user.pk).exists()

@@ -50,6 +50,8 @@ def baselines_sweep(*, now=None) -> dict[str, int]:
     waiting = BaselineRun.objects.filter(
         status=Status.QUEUED, created_at__lt=now - LOST_AFTER
     ).exclude(pk__in=revived)
-    lost = list(waiting.values_list("pk", flat=True)) if queue_empty("gpu") else []
+    lost = list(waiting.values_list("pk", flat=True))
+    if lost and not queue_empty("gpu"):
+        lost = []  # the gpu queue holds messages: these may only be waiting behind them
     sent = sum(baseline_jobs.baseline_enqueue(run_id=pk) for pk in [*revived, *lost])
     return {"revived": len(revived), "given_up": given_up, "resent": sent}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import nh3
 
-from podium.leaderboards.visibility import is_task_organiser
 from podium.leaderboards.visible_scores import visible_partitions
 from podium.programs.models import ProgramScoring
+from podium.sharedtasks.selectors import is_organiser_of
 from podium.submissions.models import Submission
 
 
@@ -20,7 +20,7 @@ def detailed_results(submission: Submission, *, viewer) -> list[tuple[str, str]]
     runs = [r for r in submission.program_runs.all() if r.detailed_html]
     if not runs:
         return []
-    if not is_task_organiser(viewer, submission.phase.task):
+    if not is_organiser_of(viewer, submission.phase.task):
         scoring = ProgramScoring.objects.filter(subtask_id=submission.subtask_id).first()
         if scoring is None or not scoring.program.detailed_results_to_team:
             return []

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When, Window
+from django.db.models import Case, F, FilteredRelation, Q, Value, When, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -59,11 +59,6 @@ def _entrant_order(phase: Phase, subtask: Subtask) -> list:
     return [best, F("created_at").asc(), F("id").asc()]
 
 
-def _being_rescored() -> Q:
-    waiting = [Submission.Status.QUEUED, Submission.Status.RUNNING]
-    return Q(status__in=waiting) & Q(Exists(Score.objects.filter(submission=OuterRef("pk"))))
-
-
 def representatives(phase: Phase, subtask: Subtask) -> list[Mapping[str, Any]]:
     """Each entrant's submission by the phase rule, in one query (dicts from values()).
 
@@ -80,7 +75,7 @@ def representatives(phase: Phase, subtask: Subtask) -> list[Mapping[str, Any]]:
     ]
     return list(
         Submission.objects.filter(phase=phase, subtask=subtask)
-        .filter(Q(status=Submission.Status.SCORED) | _being_rescored())
+        .ranked()
         .annotate(
             selection_score=FilteredRelation(
                 "scores",

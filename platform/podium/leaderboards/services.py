@@ -10,10 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
-from podium.sharedtasks.selectors import format_when
+from podium.sharedtasks.selectors import format_when, is_organiser_of
 
 from .snapshots import phase_boards_request_rebuild
-from .visibility import LeaderboardError, is_task_organiser
+from .visibility import LeaderboardError
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class RevealError(LeaderboardError):
 
 
 def _require_organiser(by, phase: Phase) -> None:
-    if not is_task_organiser(by, phase.task):
+    if not is_organiser_of(by, phase.task):
         raise PermissionDenied("Only the organisers of this task may reveal or hide its rankings.")
 
 

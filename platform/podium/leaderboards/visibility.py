@@ -12,9 +12,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from podium.permissions import organises
 from podium.sharedtasks.models import Dataset, Phase, SharedTask
-from podium.sharedtasks.selectors import format_when
+from podium.sharedtasks.selectors import format_when, is_organiser_of
 from podium.submissions.models import Score
 
 ALL = Score.Partition.ALL
@@ -65,13 +64,6 @@ def selection_partition(phase: Phase) -> str:
     return PUBLIC if is_partitioned(phase) else ALL
 
 
-def is_task_organiser(viewer, task: SharedTask) -> bool:
-    """Organisers of `task` and superusers; anonymous or inactive viewers never (no query)."""
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return False
-    return organises(viewer, task)
-
-
 def private_revealed(phase: Phase, *, now: datetime | None = None) -> bool:
     """Revealed by an organiser (`revealed_at`), or by the clock for `private_at_end` phases.
 
@@ -97,7 +89,7 @@ def _public_open(phase: Phase) -> bool:
 def public_visible(phase: Phase, *, viewer, now: datetime | None = None) -> bool:
     """Everyone, except: a draft task's boards and a `hidden` phase before its reveal are for
     organisers only. (`now` is accepted for symmetry; the public board has no clock rule.)"""
-    return _public_open(phase) or is_task_organiser(viewer, phase.task)
+    return _public_open(phase) or is_organiser_of(viewer, phase.task)
 
 
 def private_visible(phase: Phase, *, viewer, now: datetime | None = None) -> bool:
@@ -105,7 +97,7 @@ def private_visible(phase: Phase, *, viewer, now: datetime | None = None) -> boo
     to them too (so a draft task stays closed)."""
     if _public_open(phase) and private_revealed(phase, now=now):
         return True
-    return is_task_organiser(viewer, phase.task)
+    return is_organiser_of(viewer, phase.task)
 
 
 def require_visible(phase: Phase, partition: str, *, viewer, now: datetime | None = None) -> None:
@@ -116,7 +108,7 @@ def require_visible(phase: Phase, partition: str, *, viewer, now: datetime | Non
     if _public_open(phase) and (partition != PRIVATE or private_revealed(phase, now=now)):
         return
     # Only a closed board costs the organiser look-up.
-    if is_task_organiser(viewer, phase.task):
+    if is_organiser_of(viewer, phase.task):
         return
     if phase.task.visibility != SharedTask.Visibility.PUBLISHED:
         raise LeaderboardNotVisible("This task is not published.")

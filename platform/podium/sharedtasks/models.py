@@ -20,7 +20,14 @@ class SharedTaskQuerySet(models.QuerySet):
         return self.filter(visibility=SharedTask.Visibility.PUBLISHED)
 
     def organised_by(self, user):
-        """Tasks the user may configure: all of them for a superuser, else those they organise."""
+        """Tasks the user organises: every task for a superuser, none for an anonymous or
+        inactive user (without a query), else those whose organisers include them.
+
+        The one definition of "is organiser of": pages, API, admin scoping and the visibility
+        rules all go through it (`sharedtasks.selectors.is_organiser_of` for one task).
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(organisers=user)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 
 def submission_upload_to(submission: "Submission", filename: str) -> str:
@@ -27,6 +27,19 @@ class SubmissionQuerySet(models.QuerySet):
     def active(self):
         """Queued or running: what pages poll for (the limit counts `holding_a_slot`)."""
         return self.filter(status__in=Submission.ACTIVE_STATUSES)
+
+    def finished(self):
+        """Scored or failed: what organisers may send to be scored again."""
+        return self.filter(status__in=[Submission.Status.SCORED, Submission.Status.FAILED])
+
+    def ranked(self):
+        """What a leaderboard may show: scored submissions, and those queued or running again
+        while they still hold the Score rows of their previous run (a rescore keeps them until
+        the new run replaces them, so a team never drops off the board meanwhile)."""
+        rescoring = Q(status__in=Submission.ACTIVE_STATUSES) & Exists(
+            Score.objects.filter(submission=OuterRef("pk"))
+        )
+        return self.filter(Q(status=Submission.Status.SCORED) | rescoring)
 
     def running(self):
         return self.filter(status=Submission.Status.RUNNING)

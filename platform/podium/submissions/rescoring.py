@@ -16,22 +16,23 @@ def submissions_rescore(*, submissions) -> int:
     stay until the new run replaces them in one transaction, so no reader ever sees a
     half-written set; queued and running submissions are left alone (they are about to be scored).
     """
-    ids = list(
-        submissions.filter(status__in=[Status.SCORED, Status.FAILED]).values_list("pk", flat=True)
-    )
+    ids = list(submissions.finished().values_list("pk", flat=True))
     with transaction.atomic():
-        count = Submission.objects.filter(
-            pk__in=ids, status__in=[Status.SCORED, Status.FAILED]
-        ).update(
-            status=Status.QUEUED,
-            enqueued_at=None,
-            error="",
-            started_at=None,
-            finished_at=None,
-            # The team's own outcome, kept through later rescores: limits count that (quotas).
-            status_before_rescore=Case(
-                When(status_before_rescore="", then=F("status")), default=F("status_before_rescore")
-            ),
+        count = (
+            Submission.objects.filter(pk__in=ids)
+            .finished()
+            .update(
+                status=Status.QUEUED,
+                enqueued_at=None,
+                error="",
+                started_at=None,
+                finished_at=None,
+                # The team's own outcome, kept through later rescores: limits count that (quotas).
+                status_before_rescore=Case(
+                    When(status_before_rescore="", then=F("status")),
+                    default=F("status_before_rescore"),
+                ),
+            )
         )
         transaction.on_commit(lambda: [enqueue.submission_enqueue(submission_id=pk) for pk in ids])
     return count

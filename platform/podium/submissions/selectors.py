@@ -28,7 +28,8 @@ def visible_submissions(viewer) -> QuerySet[Submission]:
     if viewer.is_superuser:
         return submissions
     return submissions.filter(
-        Q(team__memberships__user=viewer) | Q(phase__task__organisers=viewer)
+        Q(team__memberships__user=viewer)
+        | Q(phase__task__in=SharedTask.objects.organised_by(viewer))
     ).distinct()
 
 

@@ -12,7 +12,7 @@ from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions import enqueue
 from podium.submissions.models import Submission, TeamPhaseQuota
 from podium.submissions.quotas import team_quota
-from podium.teams.models import Registration, Team
+from podium.teams.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,7 @@ def submitting_team(*, user, phase: Phase) -> Team:
     themselves stay free (a person may move on, and may submit with the new team to the phases
     they have not submitted to yet); the task page states the rule.
     """
-    team = Team.objects.filter(
-        memberships__user=user,
-        registrations__task_id=phase.task_id,
-        registrations__status=Registration.Status.APPROVED,
-    ).first()
+    team = Team.objects.approved_for(phase.task_id).filter(memberships__user=user).first()
     if team is None:
         raise SubmissionRefused(
             "You are not in a team with an approved registration for this task.",

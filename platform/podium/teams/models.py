@@ -12,6 +12,10 @@ def new_invite_code() -> str:
 
 
 class TeamQuerySet(models.QuerySet):
+    def approved_for(self, task):
+        """Teams whose registration for `task` is approved (see RegistrationQuerySet.approved)."""
+        return self.filter(registrations__in=Registration.objects.approved().filter(task=task))
+
     def of_user(self, user):
         """The user's team, as a queryset of at most one row (one team per person: a constraint)."""
         return self.filter(memberships__user=user)

@@ -49,11 +49,7 @@ def approved_teams(viewer, task: SharedTask) -> QuerySet[Team]:
     """The viewer's teams whose registration for `task` is approved."""
     if viewer is None or not viewer.is_authenticated:
         return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=viewer,
-        registrations__task=task,
-        registrations__status=Registration.Status.APPROVED,
-    ).distinct()
+    return Team.objects.approved_for(task).filter(memberships__user=viewer).distinct()
 
 
 def download_refusal(viewer, task: SharedTask, split: str) -> str | None:

@@ -28,10 +28,10 @@ from podium.leaderboards.visibility import (
     PUBLIC,
     LeaderboardError,
     is_partitioned,
-    is_task_organiser,
     private_revealed,
 )
 from podium.sharedtasks.models import Phase
+from podium.sharedtasks.selectors import is_organiser_of
 from podium.teams.selectors import user_team
 from podium.web.charts import leaderboard_chart
 
@@ -74,7 +74,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/results.html", context)
     partition = _partition(request, phase, now)
     team = user_team(request.user)
-    organiser = is_task_organiser(request.user, task)
+    organiser = is_organiser_of(request.user, task)
     boards, note = [], ""
     for subtask in task.subtasks.all():
         entry: dict = {"subtask": subtask, "heading": _heading(subtask)}

@@ -31,7 +31,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             team_count=Count(
                 "registrations",
-                filter=Q(registrations__status=Registration.Status.APPROVED),
+                filter=Q(registrations__in=Registration.objects.approved()),
                 distinct=True,
             )
         )
