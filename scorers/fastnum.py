@@ -105,10 +105,17 @@ def canonical_ints(spans: Spans) -> bool:
     chars = _matrix(spans)
     if chars is None:
         return False
-    cls = CLASS[chars]
-    if not ((cls == DIGIT) | (cls == PAD)).all():
+    # Comparisons, not a CLASS lookup: a gather per byte costs several times more. A byte below
+    # "0" wraps around to a large value, so one test finds digits.
+    digit = (chars - np.uint8(ord("0"))) < 10
+    if not (digit | (chars == 0)).all():
         return False  # no sign, fraction or exponent ("-0", "1e2" and "7.0" are not "0"...)
-    return not ((chars[:, 0] == ord("0")) & (cls[:, 1] == DIGIT)).any()
+    return not ((chars[:, 0] == ord("0")) & digit[:, 1]).any()
+
+
+def canonical_int_text(value: str) -> bool:
+    """canonical_ints for one decoded value (a factor's distinct values)."""
+    return value.isascii() and value.isdigit() and (value == "0" or not value.startswith("0"))
 
 
 def number_dataset(

@@ -23,7 +23,7 @@ import numpy as np
 
 from scorers.build import vocabulary
 from scorers.bytecols import Spans, factorize, flags, join, same_bytes, word_view
-from scorers.fastnum import canonical_ints, number_dataset, numbers
+from scorers.fastnum import canonical_int_text, canonical_ints, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
@@ -207,6 +207,13 @@ def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:
     return all(canonical_ints(spans[f]) for f in fields if f in numeric)
 
 
+def factor_ok(columns: Columns, field: str, factor: Factor | None) -> bool:
+    """keys_ok for a factorised column, on its few distinct values instead of every row."""
+    if factor is None:
+        return False
+    return field not in columns[1] or all(canonical_int_text(v) for v in factor.values)
+
+
 def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dataset | None:
     if spec.format not in ("jsonl", "csv", "tsv", "txt"):
         return None
@@ -230,12 +237,10 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
         or min(len(c[1]) for c in (*gold[0].values(), *pred[0].values())) == 0
     ):
         return None
-    if not keys_ok(gold, (spec.id_field, *spec.gold_columns)) or not keys_ok(
-        pred, (spec.id_field,)
-    ):
+    if not keys_ok(gold, (spec.id_field,)) or not keys_ok(pred, (spec.id_field,)):
         return None
     factors = {f: factorize(gold[0][f]) for f in spec.gold_columns}
-    if any(f is None for f in factors.values()):
+    if not all(factor_ok(gold, f, factor) for f, factor in factors.items()):
         return None
     if spec.partition_field and not set(factors[spec.partition_field].values) <= set(PARTITIONS):
         return None
@@ -248,13 +253,11 @@ def _label_dataset(
     spec: Spec, gold: Columns, pred: Columns, factors: dict[str, Factor]
 ) -> Dataset | None:
     g_field, p_field = spec.gold_value_fields[0], spec.value_fields[0]
-    if not keys_ok(gold, (g_field,)) or not keys_ok(pred, (p_field,)):
+    gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
+    if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
     gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
     if gold_row is None:
-        return None
-    gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
-    if gold_labels is None or pred_labels is None:
         return None
     allowed = set(spec.labels) if spec.labels else None
     if allowed is not None and not set(gold_labels.values) | set(pred_labels.values) <= allowed:
