@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, factorize, flags, join, same_bytes, word_view
-from scorers.fastnum import canonical_int_text, canonical_ints, number_dataset, numbers
+from scorers.bytecols import Spans, factorize, flags, same_bytes, word_view
+from scorers.fastnum import canonical_int_text, canonical_ints, join_ids, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
@@ -256,7 +256,8 @@ def _label_dataset(
     gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
     if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
-    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
+    both_int = spec.id_field in gold[1] and spec.id_field in pred[1]
+    gold_row = join_ids(gold[0][spec.id_field], pred[0][spec.id_field], both_int)
     if gold_row is None:
         return None
     allowed = set(spec.labels) if spec.labels else None

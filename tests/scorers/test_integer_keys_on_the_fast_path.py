@@ -64,3 +64,33 @@ def test_a_group_value_that_is_not_a_canonical_integer_falls_back(tmp_path, odd)
     gold, pred = files(tmp_path, source=lambda i: odd if i == 5 else str(i % 3))
     with mock.patch.object(fastpath, "MIN_BYTES", 0):
         assert fastpath.try_dataset(load_spec(SPEC), gold, pred) is None
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [*range(39), 38],  # a duplicate, one id missing
+        [*range(39), 40],  # an unknown id
+        [*range(39), 10**6],  # far outside the gold's range: the sorting join decides
+    ],
+)
+def test_integer_ids_that_do_not_match_one_to_one_fall_back(tmp_path, ids):
+    gold, _ = files(tmp_path)
+    pred = write(tmp_path / "pred.jsonl", [f'{{"id": {i}, "label": {i % 2}}}' for i in ids])
+    fast, slow = _fast_and_thorough(load_spec(SPEC), gold, pred)
+    assert fast is None and slow is None
+
+
+def test_sparse_integer_ids_join_by_sorting_and_agree(tmp_path):
+    ids = [i * 10**9 for i in range(40)]
+    gold = write(
+        tmp_path / "gold.jsonl",
+        [f'{{"id": {x}, "label": {k % 2}, "source": 0}}' for k, x in enumerate(ids)],
+    )
+    pred = write(
+        tmp_path / "pred.jsonl",
+        [f'{{"id": {x}, "label": {k % 3 % 2}}}' for k, x in reversed(list(enumerate(ids)))],
+    )
+    fast, slow = _fast_and_thorough(load_spec(SPEC), gold, pred)
+    assert fast is not None
+    np.testing.assert_array_equal(fast.y_pred, slow.y_pred)
