@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/bench_scorers.py [--rows 1000000] [--keep DIR]
 
-For a binary task (human/machine, 10 languages, public/private partition) and a 10-class
-variant it writes gold and a shuffled submission as JSONL; for numeric tasks, an STS-style
+For a binary task (human/machine, 10 languages, public/private partition), a 10-class variant
+and a SemEval-2024 Task 8 style one (integer ids and labels 0/1) it writes gold and a shuffled
+submission as JSONL; for numeric tasks, an STS-style
 positional TXT submission (one float per line, gold JSONL in input order) and a shuffled JSONL
 submission {"id", "score"} (public/private partition). It then times:
   - the CLI end to end in a fresh process (read, validate, all metrics, groups, partitions),
     with the peak RSS of that process; the first of the runs is shown apart from the best;
   - a reference pipeline written the usual way: pandas read_json(lines=True) (read_csv for the
     TXT), merge on id, scikit-learn / SciPy metrics overall (and per language) per partition;
+  - a lean reference (bench/scorers_lean.py): the same pandas reading and merge, then one numpy
+    confusion matrix per cell with every label metric derived from it (numpy for numbers);
 and the import time of the CLI (python -X importtime is not needed: a bare `-c` run is timed).
 """
 
@@ -25,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import scorers_lean as lean
 
 LANGS = ["ar", "de", "en", "es", "fr", "it", "ja", "pt", "ru", "zh"]
 METRICS = [
@@ -38,7 +42,10 @@ METRICS = [
 ]
 
 
-def write_files(folder: Path, rows: int, labels: list[str], seed: int) -> tuple[Path, Path, Path]:
+def write_files(
+    folder: Path, rows: int, labels: list[str], seed: int, integer: bool = False
+) -> tuple[Path, Path, Path]:
+    """``integer``: ids and labels as JSON integers (label k is the integer k)."""
     rng = np.random.default_rng(seed)
     truth = rng.integers(0, len(labels), rows)
     # About 80% right, errors spread over the other labels.
@@ -46,7 +53,8 @@ def write_files(folder: Path, rows: int, labels: list[str], seed: int) -> tuple[
     pred = np.where(wrong, (truth + rng.integers(1, len(labels), rows)) % len(labels), truth)
     langs = rng.integers(0, len(LANGS), rows)
     private = rng.random(rows) < 0.5
-    ids = [f"doc-{i:08d}" for i in range(rows)]
+    ids = [str(i) if integer else f'"doc-{i:08d}"' for i in range(rows)]
+    shown = [str(k) if integer else f'"{label}"' for k, label in enumerate(labels)]
     gold_path, pred_path, spec_path = (
         folder / "gold.jsonl",
         folder / "pred.jsonl",
@@ -56,17 +64,17 @@ def write_files(folder: Path, rows: int, labels: list[str], seed: int) -> tuple[
         for i in range(rows):
             part = "private" if private[i] else "public"
             fh.write(
-                f'{{"id": "{ids[i]}", "label": "{labels[truth[i]]}", '
+                f'{{"id": {ids[i]}, "label": {shown[truth[i]]}, '
                 f'"lang": "{LANGS[langs[i]]}", "partition": "{part}"}}\n'
             )
     with open(pred_path, "w") as fh:
         for i in rng.permutation(rows):
-            fh.write(f'{{"id": "{ids[i]}", "label": "{labels[pred[i]]}"}}\n')
+            fh.write(f'{{"id": {ids[i]}, "label": {shown[pred[i]]}}}\n')
     spec = {
         "format": "jsonl",
         "id_field": "id",
         "value_field": "label",
-        "labels": labels,
+        "labels": list(range(len(labels))) if integer else labels,
         "metrics": [*METRICS, {"name": "f1", "per_class": True, "key": "f1_classes"}],
         "primary": "macro_f1",
         "group_fields": ["lang"],
@@ -234,7 +242,9 @@ def _timed(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def measure(name: str, gold: Path, pred: Path, spec: Path, runs: int, reference_fn) -> None:
+def measure(
+    name: str, gold: Path, pred: Path, spec: Path, runs: int, reference_fn, lean_fn
+) -> None:
     size = (gold.stat().st_size + pred.stat().st_size) / 1e6
     walls, peaks = [], []
     for _ in range(runs):
@@ -242,13 +252,15 @@ def measure(name: str, gold: Path, pred: Path, spec: Path, runs: int, reference_
         walls.append(wall)
         peaks.append(rss)
     ref_wall, ref = reference_fn(gold, pred)
+    lean_wall, lean = lean_fn(gold, pred)
     cli_wall = min(walls)
-    diff = max_difference(result["scores"], ref)
+    diff = max(max_difference(result["scores"], ref), max_difference(result["scores"], lean))
     print(
         f"{name:>10}: {size:.0f} MB | CLI best {cli_wall:.3f} s, first {walls[0]:.3f} s "
         f"(runs: {', '.join(f'{w:.3f}' for w in walls)}), peak RSS {max(peaks):.0f} MiB | "
-        f"reference {ref_wall:.2f} s | ratio {ref_wall / cli_wall:.1f}x | "
-        f"max |CLI - reference| {diff:.1e}"
+        f"reference {ref_wall:.2f} s ({ref_wall / cli_wall:.1f}x) | "
+        f"lean reference {lean_wall:.2f} s ({lean_wall / cli_wall:.1f}x) | "
+        f"max |CLI - references| {diff:.1e}"
     )
 
 
@@ -257,7 +269,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--only", help="comma-separated variants (binary,10-class,sts-txt,jsonl-num)"
+        "--only", help="comma-separated variants (binary,10-class,int-ids,sts-txt,jsonl-num)"
     )
     parser.add_argument("--keep", help="write the files here instead of a temporary folder")
     args = parser.parse_args()
@@ -266,6 +278,7 @@ def main() -> None:
     variants = {
         "binary": ["human", "machine"],
         "10-class": [f"model_{k}" for k in range(10)],
+        "int-ids": ["0", "1"],
         "sts-txt": True,
         "jsonl-num": False,
     }
@@ -278,11 +291,12 @@ def main() -> None:
             folder = base / name
             folder.mkdir(parents=True, exist_ok=True)
             if isinstance(kind, list):
-                files = write_files(folder, args.rows, kind, seed=len(kind))
-                measure(name, *files, args.runs, reference)
+                integer = name == "int-ids"
+                files = write_files(folder, args.rows, kind, seed=len(kind), integer=integer)
+                measure(name, *files, args.runs, reference, lean.label_reference)
             else:
                 files = write_numeric_files(folder, args.rows, positional=kind)
-                measure(name, *files, args.runs, numeric_reference)
+                measure(name, *files, args.runs, numeric_reference, lean.numeric_reference)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, factorize, flags, join, same_bytes, word_view
-from scorers.fastnum import canonical_ints, number_dataset, numbers
+from scorers.bytecols import Spans, factorize, flags, same_bytes, word_view
+from scorers.fastnum import canonical_int_text, canonical_ints, join_ids, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
@@ -207,6 +207,13 @@ def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:
     return all(canonical_ints(spans[f]) for f in fields if f in numeric)
 
 
+def factor_ok(columns: Columns, field: str, factor: Factor | None) -> bool:
+    """keys_ok for a factorised column, on its few distinct values instead of every row."""
+    if factor is None:
+        return False
+    return field not in columns[1] or all(canonical_int_text(v) for v in factor.values)
+
+
 def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dataset | None:
     if spec.format not in ("jsonl", "csv", "tsv", "txt"):
         return None
@@ -230,14 +237,12 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
         or min(len(c[1]) for c in (*gold[0].values(), *pred[0].values())) == 0
     ):
         return None
-    if not keys_ok(gold, (spec.id_field, *spec.gold_columns)) or not keys_ok(
-        pred, (spec.id_field,)
-    ):
+    if not keys_ok(gold, (spec.id_field,)) or not keys_ok(pred, (spec.id_field,)):
         return None
     maybe = {f: factorize(gold[0][f]) for f in spec.gold_columns}
-    factors = {f: factor for f, factor in maybe.items() if factor is not None}
-    if len(factors) < len(maybe):
+    if not all(factor_ok(gold, f, factor) for f, factor in maybe.items()):
         return None
+    factors = {f: factor for f, factor in maybe.items() if factor is not None}
     if spec.partition_field and not set(factors[spec.partition_field].values) <= set(PARTITIONS):
         return None
     if spec.kind == "number":
@@ -249,13 +254,12 @@ def _label_dataset(
     spec: Spec, gold: Columns, pred: Columns, factors: dict[str, Factor]
 ) -> Dataset | None:
     g_field, p_field = spec.gold_value_fields[0], spec.value_fields[0]
-    if not keys_ok(gold, (g_field,)) or not keys_ok(pred, (p_field,)):
-        return None
-    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
-    if gold_row is None:
-        return None
     gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
-    if gold_labels is None or pred_labels is None:
+    if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
+        return None
+    both_int = spec.id_field in gold[1] and spec.id_field in pred[1]
+    gold_row = join_ids(gold[0][spec.id_field], pred[0][spec.id_field], both_int)
+    if gold_row is None:
         return None
     allowed = set(spec.labels) if spec.labels else None
     if allowed is not None and not set(gold_labels.values) | set(pred_labels.values) <= allowed:

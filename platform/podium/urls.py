@@ -7,6 +7,11 @@ admin.site.site_header = "Podium administration"
 admin.site.site_title = "Podium admin"
 admin.site.index_title = "Tasks, teams and submissions"
 
+from podium.accounts.forms import LimitedAdminAuthenticationForm
+
+# The admin's log-in takes passwords as the site's does: the same failed-login limits.
+admin.site.login_form = LimitedAdminAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -57,3 +57,16 @@ def test_a_successful_login_costs_nothing(make_user):
     for _ in range(12):
         client = Client()
         assert attempt(client, "ada", "pw-ada").status_code == 302
+
+
+def test_the_admin_login_has_the_same_limits(make_user, settings):
+    make_user("root", is_staff=True, is_superuser=True)
+    settings.PODIUM_TRUSTED_PROXIES = ["10.0.0.1"]
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(10):
+        attempt = {"username": "root", "password": f"guess{n}", "next": "/admin/"}
+        client.post("/admin/login/", attempt, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    right = {"username": "root", "password": "pw-root", "next": "/admin/"}
+    blocked = client.post("/admin/login/", right, HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert blocked.status_code == 200  # the admin's form again, not a logged-in redirect
+    assert "Too many failed logins for this username" in blocked.content.decode()

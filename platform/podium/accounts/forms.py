@@ -4,6 +4,7 @@ log-in form with failed-login limits."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
@@ -46,3 +47,7 @@ class LimitedAuthenticationForm(AuthenticationForm):
             if exc.code == "invalid_login":
                 login_failure_record(address=address, username=username)
             raise
+
+
+class LimitedAdminAuthenticationForm(LimitedAuthenticationForm, AdminAuthenticationForm):
+    """The admin's log-in form (staff only) under the same limits: it takes passwords too."""
