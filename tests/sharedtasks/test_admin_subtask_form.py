@@ -134,7 +134,9 @@ def test_files_uploaded_to_an_existing_split_are_counted(client, task, organiser
     url = reverse("admin:sharedtasks_subtask_change", args=[subtask.pk])
     form = client.get(url).context["adminform"].form
     data = {
-        name: form[name].value() if not isinstance(form[name].value(), list) else ""
+        name: ""
+        if form[name].value() is None or isinstance(form[name].value(), list)
+        else form[name].value()
         for name in form.fields
     }
     data.update(

@@ -54,7 +54,7 @@ def test_failures_past_the_allowance_stop_uploads_until_the_next_day(cast):
     assert quota.failed_today == 3 and quota.failed_left_today == 0
     with pytest.raises(SubmissionRefused) as caught:
         submit(cast)
-    assert caught.value.status == 429
+    assert caught.value.code == "limit_reached"  # the API answers it with 429
     assert "3 of your team's submissions failed today (UTC)" in caught.value.message
     assert "python -m scorers score" in caught.value.message
     assert Submission.objects.count() == 3  # the refusal changed nothing

@@ -140,4 +140,5 @@ def test_the_page_costs_the_same_queries_for_two_teams_or_twenty(cast, scored_te
     assert Score.objects.count() > 200
     many = {role: _query_count(getattr(cast, role)) for role in ("participant", "organiser")}
     assert many == few
-    assert many["participant"] <= 12
+    # The snapshot lookup and the "baselines are training" note are one query each.
+    assert many["participant"] <= 13
