@@ -68,12 +68,12 @@ def test_the_demo_queues_its_baselines_for_the_workers_once(
     monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     """seed_demo trains nothing itself: one baseline run per demo subtask goes to the workers."""
-    from podium.baselineruns import tasks
+    from podium.baselineruns import enqueue
 
     settings.VAR_DIR = tmp_path
     monkeypatch.setenv("PODIUM_DEMO_PASSWORD", "demo-pass-123")
     sent: list[int] = []
-    monkeypatch.setattr(tasks.run_baseline, "delay", sent.append)
+    monkeypatch.setattr(enqueue, "baseline_enqueue", lambda *, run_id: sent.append(run_id) or True)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
     runs = BaselineRun.objects.all()
