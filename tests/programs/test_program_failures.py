@@ -45,6 +45,58 @@ def test_rescoring_after_a_fix_uses_the_new_version(cast, sandbox):
     assert submission.scores.get(metric="accuracy").value == 1.0
 
 
+def test_a_rescore_after_the_organisers_fix_never_counts_the_failure_against_the_team(
+    cast, sandbox
+):
+    cast.dev.count_failed = True
+    cast.dev.max_failed_per_day = 1
+    cast.dev.save()
+    cast.set_program("raise RuntimeError('organiser bug')\n", "python3 $program/score.py", "bug")
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    assert submission_score(submission_id=submission_id) == "failed"
+    cast.set_program(ABSOLUTE_JSON, "python3 /app/program/score.py", name="fixed")
+    submissions_rescore(submissions=Submission.objects.filter(pk=submission_id))
+    for expected in ("queued", "scored"):
+        assert Submission.objects.get(pk=submission_id).status == expected
+        quota = team_quota(team=cast.alpha, phase=cast.dev)
+        assert (quota.used_total, quota.failed_today, quota.active) == (0, 0, 0)
+        if expected == "queued":
+            assert submission_score(submission_id=submission_id) == "scored"
+
+
+def test_a_program_run_beats_its_heartbeat(cast, sandbox, monkeypatch):
+    """The sweeper takes a run whose heartbeat is silent for a dead worker's: a program that runs
+    longer than that must beat too, or it is run again and finally failed."""
+    from podium.submissions import scoring
+
+    class Recorder:
+        active = False
+        rows: list = []
+
+        def __init__(self, rows, *, every):
+            self.queryset = rows
+
+        def __enter__(self):
+            Recorder.active = True
+            Recorder.rows.append(list(self.queryset.values_list("pk", flat=True)))
+            return self
+
+        def __exit__(self, *exc):
+            Recorder.active = False
+
+    program_branch = scoring.submission_score_with_program
+
+    def inside_a_heartbeat(**kwargs):
+        assert Recorder.active, "the program ran without a heartbeat"
+        return program_branch(**kwargs)
+
+    monkeypatch.setattr(scoring, "Heartbeat", Recorder)
+    monkeypatch.setattr(scoring, "submission_score_with_program", inside_a_heartbeat)
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    assert submission_score(submission_id=submission_id) == "scored"
+    assert Recorder.rows == [[submission_id]]
+
+
 def test_the_same_program_twice_is_one_version(cast):
     folder = write_program(cast.base / "same", ABSOLUTE_JSON, "python3 $program/score.py")
     first, created = program_version_add(program=cast.program, source=folder)

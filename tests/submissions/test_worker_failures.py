@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from podium.submissions import sweeper
 from podium.submissions.models import Score, Submission
+from podium.submissions.rescoring import submissions_rescore
 from podium.submissions.scoring import (
     HEARTBEAT_LOST,
     REQUEUED_AFTER_WORKER_FAILURE,
@@ -60,6 +61,19 @@ def test_a_redelivered_job_gives_up_on_a_file_that_keeps_killing_workers(cast, s
     assert submission_claim(submission_id=submission.pk, redelivered=True) is None
     submission.refresh_from_db()
     assert submission.status == "failed" and "Gave up after 2 runs" in submission.log
+
+
+def test_rescores_never_use_up_the_runs_that_may_die(cast, settings, no_broker):
+    settings.PODIUM_SCORING_MAX_ATTEMPTS = 2
+    submission = submit(cast)
+    for _ in range(3):  # scored, then rescored by the organisers twice
+        assert submission_score(submission_id=submission.pk) in ("scored", "failed")
+        submissions_rescore(submissions=Submission.objects.filter(pk=submission.pk))
+    submission.refresh_from_db()
+    assert submission.attempts == 3
+    # One worker death after the rescores is taken over, not given up on.
+    submission_claim(submission_id=submission.pk)
+    assert submission_score(submission_id=submission.pk, redelivered=True) == "scored"
 
 
 def test_the_sweeper_queues_again_a_run_whose_heartbeat_stopped(cast, no_broker, monkeypatch):

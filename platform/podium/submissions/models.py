@@ -90,12 +90,20 @@ class Submission(models.Model):
     )
     log = models.TextField(blank=True, help_text="For organisers only.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    # status_before_rescore of a submission that failed through the organisers' scoring program:
+    # that outcome was never the team's, so limits never count it, before or after a rescore.
+    ORGANISERS_FAULT = "organisers_fault"
     status_before_rescore = models.CharField(
         max_length=16,
-        choices=Status.choices,
+        choices=[*Status.choices, (ORGANISERS_FAULT, "Failed by the organisers' program")],
         blank=True,
         help_text="The outcome the team got before organisers first queued it again: limits "
         "count a rescored submission as this, never as queued, running or its new outcome.",
+    )
+    attempts_at_rescore = models.PositiveIntegerField(
+        default=0,
+        help_text="`attempts` when organisers last queued it again: the runs that may die before "
+        "it is given up are counted from here, so rescores never use them up.",
     )
     enqueued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the scoring job was last handed to the broker."

@@ -86,11 +86,14 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     now = now or timezone.now()
     resets_at = next_utc_midnight(now)
     day_start = resets_at - timedelta(days=1)
-    # A failure of the organisers' scoring program is never held against the team.
-    organisers_fault = Q(status=Submission.Status.FAILED) & Exists(
-        ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True)
-    )
     uploaded = Q(status_before_rescore="")
+    # A failure of the organisers' scoring program is never held against the team (once
+    # rescored, status_before_rescore says so: Submission.ORGANISERS_FAULT, never counted).
+    organisers_fault = (
+        uploaded
+        & Q(status=Submission.Status.FAILED)
+        & Exists(ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True))
+    )
     statuses = counted_statuses(phase)
     counted = (
         (uploaded & Q(status__in=statuses)) | Q(status_before_rescore__in=statuses)

@@ -101,7 +101,10 @@ def submission_give_up(*, runs, now) -> int:
     A file whose scoring kills its worker every time would otherwise be taken over forever.
     """
     limit = settings.PODIUM_SCORING_MAX_ATTEMPTS
-    given_up = runs.filter(status=Status.RUNNING, attempts__gte=limit).update(
+    # Counted since the last rescore (attempts_at_rescore): rescores never use up the runs.
+    given_up = runs.filter(
+        status=Status.RUNNING, attempts__gte=F("attempts_at_rescore") + limit
+    ).update(
         status=Status.FAILED,
         finished_at=now,
         error=SCORER_FAILED,
@@ -242,13 +245,17 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
     if claim is None:
         return None
     submission = claim.submission
+    # Every run beats, programs' too: the sweeper takes a silent run for a dead worker's.
+    mine = Submission.objects.filter(
+        pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
+    )
     # Organisers' programs take their own branch (podium/submissions/program_scoring.py).
     if (program_scoring := program_scoring_of(submission)) is not None:
-        return submission_score_with_program(claim=claim, scoring=program_scoring, finish=_finish)
+        with Heartbeat(mine, every=HEARTBEAT_EVERY):
+            return submission_score_with_program(
+                claim=claim, scoring=program_scoring, finish=_finish
+            )
     try:
-        mine = Submission.objects.filter(
-            pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
-        )
         with Heartbeat(mine, every=HEARTBEAT_EVERY):
             result, records = _run(submission)
     except sandbox.SandboxUnavailable as exc:
