@@ -184,3 +184,34 @@ def test_participants_cannot_reach_the_bundle_upload(v1_zip, people, client):
     client.force_login(participant)
     response = client.get("/admin/programs/scoringprogram/import-bundle/")
     assert response.status_code in (302, 403)
+
+
+def test_a_test_reference_without_partitions_ranks_on_the_public_board(
+    v2_bundle, people, sandbox, no_broker
+):
+    """Most Codabench bundles have one test reference: it must reach the test leaderboard (the
+    public partition), not scores under "all" that no test board reads."""
+    import shutil
+
+    _, participant = people
+    single = v2_bundle / "test_ref"
+    shutil.rmtree(single)
+    (single).mkdir()
+    (single / "gold.json").write_text(json.dumps(dict(zip(IDS, GOLD, strict=True))))
+    report = bundle_import(path=v2_bundle, owner="org", publish=True)
+    assert any("private ranking stays empty" in w for w in report.warnings)
+    task = SharedTask.objects.get(slug=report.task_slug)
+    assert set(ReferenceData.objects.filter(split="test").values_list("partition", flat=True)) == {
+        "public"
+    }
+    _, test = task.phases.order_by("start")
+    register(task, participant)
+    pred = dict(zip(IDS, GOLD, strict=True))
+    subtask = task.subtasks.get()
+    submission_id = submit(participant, test, subtask.slug,
+                           zipped({"predictions.json": json.dumps(pred)}))  # fmt: skip
+    assert submission_score(submission_id=submission_id) == "scored"
+    client = APIClient()
+    client.force_authenticate(participant)
+    board = client.get(f"/api/v1/phases/{test.pk}/leaderboard/?subtask={subtask.slug}").json()
+    assert [(row["rank"], row["primary"]) for row in board["rows"]] == [(1, 1.0)]

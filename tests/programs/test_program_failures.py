@@ -3,13 +3,13 @@ rescore that runs the program's new version."""
 
 import pytest
 
-from podium.programs.services import ProgramConfigError, program_version_add
+from podium.programs.services import ProgramConfigError, program_version_add, reference_store
 from podium.submissions.models import Submission
 from podium.submissions.quotas import team_quota
 from podium.submissions.rescoring import submissions_rescore
 from podium.submissions.scoring import submission_score
 
-from .conftest import ABSOLUTE_JSON, api_submit, results_zip, write_program
+from .conftest import ABSOLUTE_JSON, IDS, api_submit, results_zip, write_program, write_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,11 @@ def test_all_runs_of_a_submission_fit_the_sites_scoring_timeout(cast, settings):
     cast.program.timeout_s = 10
     cast.program.save()
     assert program_limits(version, runs=2)["timeout_s"] == 10
+
+
+def test_a_test_reference_must_name_its_partition(cast):
+    with pytest.raises(ProgramConfigError, match="public or private"):
+        reference_store(
+            subtask=cast.subtask, split="test", partition="all",
+            source=write_reference(cast.base / "ref-all", "all", IDS),
+        )  # fmt: skip

@@ -214,6 +214,13 @@ def reference_store(
         raise ProgramConfigError(f"partition: {partition!r} is not one of all, public, private")
     if partition != "all" and split != Dataset.Split.TEST:
         raise ProgramConfigError("partition: only the test split has public and private parts")
+    if partition == "all" and split == Dataset.Split.TEST:
+        # A test phase ranks on its public and private partitions: scores under "all" would
+        # never reach its leaderboard.
+        raise ProgramConfigError(
+            "partition: the test split's reference is public or private (one reference alone: "
+            "public, and the private ranking stays empty)"
+        )
     with tempfile.TemporaryDirectory(prefix="podium-reference-") as scratch:
         archive = _as_zip(source, Path(scratch))
         try:

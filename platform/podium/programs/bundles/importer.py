@@ -50,11 +50,12 @@ class _DryRun(Exception):
 
 def _partitions(folder: Path) -> dict[str, Path]:
     """A test reference with exactly a public/ and a private/ folder is split into the two
-    partitions (Podium's convention, docs/bundles.md); anything else is one reference."""
+    partitions (Podium's convention, docs/bundles.md); anything else is the public partition
+    alone (a test phase ranks on public and private, never on "all")."""
     children = {p.name: p for p in folder.iterdir()}
     if set(children) == {"public", "private"} and all(p.is_dir() for p in children.values()):
         return {"public": children["public"], "private": children["private"]}
-    return {"all": folder}
+    return {"public": folder}
 
 
 def _tree_digest(folder: Path) -> str:
@@ -101,6 +102,12 @@ def _plan(draft: BundleDraft, errors: list[str]) -> list[_SubtaskPlan]:
             parts = (
                 _partitions(task.reference) if phase.split == "test" else {"all": task.reference}
             )
+            if phase.split == "test" and "private" not in parts:
+                draft.warnings.append(
+                    f"{phase.key}: its reference data has no public/ and private/ folders, so "
+                    "all of it scores the public partition and the private ranking stays empty "
+                    "(docs/bundles.md says how to hold out a private part)"
+                )
             for partition, folder in parts.items():
                 known = plan.references.get((phase.split, partition))
                 if known is None:
