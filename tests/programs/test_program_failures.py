@@ -114,6 +114,22 @@ def test_a_program_without_metadata_is_refused(cast):
     assert cast.program.versions.count() == 1
 
 
+def test_a_programs_memory_and_output_limits_never_exceed_the_sites(cast, settings):
+    from podium.programs.execution import program_limits
+
+    settings.PODIUM_SCORING_MEMORY_MB = 2048
+    version = cast.program.latest_version()
+    cast.program.memory_mb, cast.program.output_mb = 100_000, 100_000
+    cast.program.save()
+    limits = program_limits(version)
+    assert limits["memory_mb"] == limits["limits"].memory_mb == 2048
+    assert limits["limits"].file_size_mb == 64
+    cast.program.memory_mb, cast.program.output_mb = 512, 8
+    cast.program.save()
+    limits = program_limits(version)
+    assert (limits["memory_mb"], limits["limits"].file_size_mb) == (512, 8)
+
+
 def test_all_runs_of_a_submission_fit_the_sites_scoring_timeout(cast, settings):
     from podium.programs.execution import program_limits
 

@@ -129,11 +129,13 @@ def program_limits(version: ProgramVersion, *, runs: int = 1) -> dict:
     program = version.program
     budget = options["timeout_s"] / max(1, runs)
     timeout_s = min(program.timeout_s or budget, budget)
-    memory_mb = program.memory_mb or options["memory_mb"]
+    # The site's limits bound an organiser's too: one task's program must not take the host.
+    memory_mb = min(program.memory_mb or options["memory_mb"], options["memory_mb"])
+    default_output = sandbox.Limits.file_size_mb
     limits = sandbox.Limits(
         cpu_s=max(1, int(timeout_s)),
         memory_mb=memory_mb,
-        file_size_mb=program.output_mb or sandbox.Limits.file_size_mb,
+        file_size_mb=min(program.output_mb or default_output, default_output),
     )
     return {
         "timeout_s": timeout_s,

@@ -20,13 +20,19 @@ class ScoringProgram(models.Model):
     name = models.SlugField(max_length=64)
     description = models.TextField(blank=True)
     timeout_s = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Wall-clock limit per run; empty: the site's limit."
+        null=True,
+        blank=True,
+        help_text="Wall-clock limit per run, at most the site's; empty: the site's limit.",
     )
     memory_mb = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Address-space limit; empty: the site's limit."
+        null=True,
+        blank=True,
+        help_text="Address-space limit, at most the site's; empty: the site's limit.",
     )
     output_mb = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Largest file the program may write; empty: 64 MB."
+        null=True,
+        blank=True,
+        help_text="Largest file the program may write, at most 64 MB; empty: 64 MB.",
     )
     stderr_participant_safe = models.BooleanField(
         default=False,
