@@ -168,19 +168,21 @@ class Job:
 
 @dataclass
 class Predictions:
-    """Raw outputs: (n, classes) scores for classification, (n,) numbers or word indices."""
+    """Raw outputs: (n, classes) scores for classification, (n,) numbers or word indices, and
+    (cause, effect) text pairs for spans."""
 
-    dev: np.ndarray | None
-    test: np.ndarray
+    dev: np.ndarray | list[tuple[str, str]] | None
+    test: np.ndarray | list[tuple[str, str]]
     info: dict[str, Any] = field(default_factory=dict)
 
 
-def finalize(job: Job, raw: np.ndarray) -> list[Value]:
+def finalize(job: Job, raw: np.ndarray | list[tuple[str, str]]) -> list[Value]:
     import numpy as np
 
     spec = job.spec
     if job.task == SPANS:
         return [tuple(pair) for pair in raw]
+    raw = np.asarray(raw)  # only span methods return a list; the others' arrays pass unchanged
     if job.task == CLASSIFICATION:
         if spec.kind == "score":
             return [float(x) for x in _positive_score(job, raw)]

@@ -255,6 +255,8 @@ def _label_dataset(
 ) -> Dataset | None:
     g_field, p_field = spec.gold_value_fields[0], spec.value_fields[0]
     gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
+    if gold_labels is None or pred_labels is None:
+        return None
     if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
     both_int = spec.id_field in gold[1] and spec.id_field in pred[1]

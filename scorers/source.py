@@ -11,6 +11,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from scorers.errors import ErrorList
 from scorers.spec import Limits
@@ -58,7 +59,7 @@ def _unzip(data: bytes, limits: Limits, errors: ErrorList) -> bytes | None:
         return None
 
 
-def _inflate(fh: io.BufferedIOBase, limits: Limits, errors: ErrorList) -> bytes | None:
+def _inflate(fh: IO[bytes], limits: Limits, errors: ErrorList) -> bytes | None:
     """The member's bytes, inflated piece by piece with every limit checked as they come.
 
     The sizes in a zip's header can lie, and a megabyte of deflated short lines inflates to a

@@ -102,7 +102,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "podium.sqlite3",
+            "NAME": str(VAR_DIR / "podium.sqlite3"),
             # SQLite serialises writers; wait instead of failing when the worker holds the lock.
             "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
         }

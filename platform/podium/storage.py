@@ -1,6 +1,6 @@
 """Storage for gold files: on disk, outside MEDIA_ROOT, and with no URL."""
 
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.utils.functional import LazyObject, empty
 
@@ -18,6 +18,8 @@ class GoldStorage(FileSystemStorage):
 
 class _LazyGoldStorage(LazyObject):
     # Looked up from settings.STORAGES["gold"] at first use, and again after tests change it.
+    _wrapped: Storage | object  # the storage, or `empty` until it is looked up
+
     def _setup(self):
         self._wrapped = storages["gold"]
 

@@ -83,8 +83,8 @@ def metric_draws(
     t, b = len(records), len(counts)
     observed = np.full(t, np.nan)
     draws = np.full((t, b), np.nan)
-    stats = [(i, r, statistic(r, key)) for i, r in enumerate(records) if r is not None]
-    stats = [(i, r, s) for i, r, s in stats if s is not None]
+    found = [(i, r, statistic(r, key)) for i, r in enumerate(records) if r is not None]
+    stats = [(i, r, s) for i, r, s in found if s is not None]
     shared: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     for _, r, s in stats:
         if s.shared is not None and shared_key(r) not in shared:

@@ -112,7 +112,7 @@ def build_record(spec: Spec, ds: Dataset, rows: np.ndarray) -> Record:
                 domains = np.zeros(len(root), dtype=np.int64)
             cut = np.array(
                 [
-                    thresholds[c][0] if thresholds.get(c) else np.inf
+                    pair[0] if (pair := thresholds.get(c)) else np.inf
                     for c in range(max(thresholds, default=0) + 1)
                 ]
             )
@@ -133,6 +133,8 @@ def dump_record(record: Record) -> bytes:
         n=np.array(record.n),
         digest=np.array(record.digest),
         metrics=np.array(json.dumps(record.metrics)),
+        # The default, named so that mypy does not take **record.arrays as its value.
+        allow_pickle=True,
         **record.arrays,
     )
     return out.getvalue()

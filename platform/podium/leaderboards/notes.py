@@ -9,7 +9,8 @@ from podium.sharedtasks.selectors import format_when
 
 from .visibility import ALL, PRIVATE, private_revealed
 
-_RULES = {
+# Keyed by str: `phase.selection` is the field's plain value.
+_RULES: dict[str, str] = {
     Phase.Selection.BEST: "its best {by} submission",
     Phase.Selection.LAST: "its last scored submission",
     Phase.Selection.CHOSEN: "the submission it marked as final (else its last scored one)",

@@ -6,6 +6,7 @@ note (which says when the private board is revealed) is written at read time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -35,7 +36,7 @@ def board_to_snapshot(board: Leaderboard) -> dict[str, Any]:
 
 
 def board_from_snapshot(
-    snapshot: dict[str, Any], *, phase: Phase, subtask: Subtask, partition: str, now: datetime
+    snapshot: Mapping[str, Any], *, phase: Phase, subtask: Subtask, partition: str, now: datetime
 ) -> Leaderboard:
     """`snapshot`: the values of a BoardSnapshot row (board, built_at, changed_at)."""
     data = snapshot["board"]

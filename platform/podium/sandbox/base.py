@@ -85,11 +85,13 @@ class SandboxResult:
         sees ENOMEM / MemoryError and usually exits with an error."""
         if self.timed_out:
             return "timeout"
-        return {
+        # Keyed by int: `signal` is a plain number, and a Signals member hashes as its value.
+        limits: dict[int, str] = {
             _signal.SIGXCPU: "cpu",
             _signal.SIGXFSZ: "file_size",
             _signal.SIGKILL: "killed",
-        }.get(self.signal or 0)
+        }
+        return limits.get(self.signal or 0)
 
     @property
     def ok(self) -> bool:

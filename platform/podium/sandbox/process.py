@@ -93,8 +93,11 @@ def run_captured(
         preexec_fn=preexec_fn,
     )
     pgid = proc.pid
+    stdout, stderr = proc.stdout, proc.stderr
+    if stdout is None or stderr is None:  # cannot happen: both were asked for as PIPE
+        raise RuntimeError("subprocess.Popen gave no pipe for stdout or stderr")
     stdout_sink, stderr_sink = _Sink(output_cap), _Sink(output_cap)
-    sinks = {proc.stdout.fileno(): stdout_sink, proc.stderr.fileno(): stderr_sink}
+    sinks = {stdout.fileno(): stdout_sink, stderr.fileno(): stderr_sink}
     selector = selectors.DefaultSelector()
     for fd in sinks:
         os.set_blocking(fd, False)
@@ -130,8 +133,8 @@ def run_captured(
         _killpg(pgid)
         proc.wait()
         selector.close()
-        proc.stdout.close()
-        proc.stderr.close()
+        stdout.close()
+        stderr.close()
     return Captured(
         returncode=proc.returncode,
         stdout=stdout_sink.value(),

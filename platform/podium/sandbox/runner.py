@@ -10,12 +10,15 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from . import bwrap as bw
 from .base import Identity, Limits, SandboxError, SandboxResult
 from .privileges import current_task_count, make_preexec, plan_staging, readable
 from .process import Captured, run_captured
 
+# A bind's host path: a TypeVar, so that a dict[str, str] (Mapping keys are invariant) is accepted.
+_Source = TypeVar("_Source", bound=str | os.PathLike)
 _DEFAULT = object()  # "pick the identity for me": nobody when root, unchanged otherwise
 
 
@@ -77,7 +80,7 @@ def _check_output_dir(output_dir: str, identity: Identity | None) -> str:
 def run_sandboxed(
     argv: list[str],
     *,
-    readonly_binds: Mapping[str | os.PathLike, str],
+    readonly_binds: Mapping[_Source, str],
     output_dir: str | os.PathLike | None = None,
     output_mount: str = bw.OUTPUT_MOUNT,
     limits: Limits = Limits(),  # noqa: B008 (frozen dataclass: a safe default)

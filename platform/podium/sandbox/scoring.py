@@ -80,7 +80,10 @@ def run_scorer(
 
     if not sandboxed:
         return run_unsandboxed(
-            argv({role: host for role, (host, _) in files.items()}, output_dir and str(output_dir)),
+            argv(
+                {role: host for role, (host, _) in files.items()},
+                None if output_dir is None else str(output_dir),
+            ),
             limits=limits,
             timeout_s=timeout_s,
             env={"PYTHONPATH": str(package.parent)},
@@ -92,7 +95,10 @@ def run_scorer(
         **dict(files.values()),
     }
     return run_sandboxed(
-        argv({role: inside for role, (_, inside) in files.items()}, output_dir and OUTPUT_MOUNT),
+        argv(
+            {role: inside for role, (_, inside) in files.items()},
+            None if output_dir is None else OUTPUT_MOUNT,
+        ),
         readonly_binds=binds,
         output_dir=output_dir,
         output_mount=OUTPUT_MOUNT,

@@ -7,6 +7,7 @@ the daily or total count, and a failure of the new run is not the team's failure
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -70,7 +71,7 @@ class Quota:
 
 def counted_statuses(phase: Phase) -> list[str]:
     """Statuses that use up a limit: failed ones only if the phase says so."""
-    statuses = [*Submission.ACTIVE_STATUSES, Submission.Status.SCORED]
+    statuses: list[str] = [*Submission.ACTIVE_STATUSES, Submission.Status.SCORED]
     if phase.count_failed:
         statuses.append(Submission.Status.FAILED)
     return statuses
@@ -89,10 +90,13 @@ def team_quota(*, team, phase: Phase, now: datetime | None = None) -> Quota:
     uploaded = Q(status_before_rescore="")
     # A failure of the organisers' scoring program is never held against the team (once
     # rescored, status_before_rescore says so: Submission.ORGANISERS_FAULT, never counted).
-    organisers_fault = (
+    # A Q: Q & Exists combines into a Q (the stubs' Q.__and__ takes only a Q, so mypy falls back
+    # to Exists.__rand__ and its Combinable, which Count(filter=) does not accept).
+    organisers_fault = cast(
+        Q,
         uploaded
         & Q(status=Submission.Status.FAILED)
-        & Exists(ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True))
+        & Exists(ProgramRun.objects.filter(submission=OuterRef("pk"), organiser_fault=True)),
     )
     statuses = counted_statuses(phase)
     counted = (

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import uuid
+from typing import cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -55,8 +56,10 @@ def submitting_team(*, user, phase: Phase) -> Team:
         .first()
     )
     if earlier is not None:
+        # Not a baseline, so it has a team (the submission_team_unless_baseline constraint).
+        earlier_team = cast(Team, earlier.team)
         raise SubmissionRefused(
-            f"You already submitted to {phase.name} with the team {earlier.team.name}; a "
+            f"You already submitted to {phase.name} with the team {earlier_team.name}; a "
             "person's submissions to a phase count for one team only, so you cannot submit to "
             f"this phase with {team.name}.",
             code="submitted_with_other_team",
@@ -142,7 +145,8 @@ def _save_and_enqueue(submission: Submission, *, check=None) -> Submission:
                 check()
             submission.save()
     except BaseException:
-        submission.file.storage.delete(submission.file.name)
+        # _stored() saved the file, so it has a name.
+        submission.file.storage.delete(cast(str, submission.file.name))
         raise
     transaction.on_commit(
         lambda: enqueue.submission_enqueue(submission_id=submission.pk), robust=True
