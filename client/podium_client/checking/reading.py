@@ -181,6 +181,30 @@ def _record(rows: Rows, line: int, obj: dict, fields: tuple[str, ...]) -> None:
         rows.values[name].append(obj.get(name, ABSENT))
 
 
+# The server's wording of the json module's errors (scorers/readers.py; the client cannot import
+# the scorers package, and tests/client/test_check_matches_server.py holds the two together).
+JSON_PROBLEMS = {
+    "Unterminated string starting at": 'a string is never closed (a missing ")',
+    "Expecting value": "a value is expected (a stray comma, or a missing value?)",
+    "Expecting property name enclosed in double quotes": "a key in double quotes is expected",
+    "Expecting ',' delimiter": "a ',' is expected between items",
+    "Expecting ':' delimiter": "a ':' is expected after a key",
+    "Extra data": "there is more after the JSON value (one object per line)",
+    "Invalid control character at": "a string holds a raw control character (a tab or newline?)",
+    "Invalid \\escape": "a string holds an invalid backslash escape",
+    "Invalid \\uXXXX escape": "a string holds an invalid \\uXXXX escape",
+}
+
+
+def json_problem(exc: ValueError, *, pos: bool = True) -> str:
+    """A whole sentence for a JSON decoding error, with the character where it was found."""
+    msg = str(getattr(exc, "msg", "") or "the line is not valid JSON")
+    problem = JSON_PROBLEMS.get(msg, msg.removesuffix(" at"))
+    col = getattr(exc, "colno", None)
+    where = f" at character {col}" if pos and col else ""
+    return f"invalid JSON{where}: {problem}"
+
+
 def json_lines(lines: list[str], fields: tuple[str, ...], problems: Problems) -> Rows:
     rows = Rows(values={name: [] for name in fields})
     for number, line in enumerate(lines, 1):
@@ -189,9 +213,7 @@ def json_lines(lines: list[str], fields: tuple[str, ...], problems: Problems) ->
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            where = f"char {exc.colno}" if getattr(exc, "colno", None) else None
-            message = f"invalid JSON: {getattr(exc, 'msg', 'invalid JSON')}"
-            problems.add("invalid JSON", message, line=number, column=where)
+            problems.add("invalid JSON", json_problem(exc), line=number)
             continue
         except RecursionError:
             problems.add("invalid JSON", "invalid JSON: nested too deeply", line=number)
@@ -233,7 +255,7 @@ def json_list(text: str, fields: tuple[str, ...], problems: Problems) -> Rows:
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except ValueError as exc:
-            message = f"invalid JSON: {getattr(exc, 'msg', exc)}"
+            message = json_problem(exc, pos=False)
             problems.add("invalid JSON", message, line=line_at(getattr(exc, "pos", start)))
             return rows
         except RecursionError:

@@ -35,6 +35,7 @@ from podium.programs.models import (
 )
 from podium.programs.services import program_version_add, scoring_columns, subtask_follow_columns
 from podium.programs.trial import program_trial
+from podium.sharedtasks.models import SharedTask
 
 
 class ProgramVersionInline(admin.TabularInline):
@@ -194,7 +195,8 @@ class ProgramScoringAdmin(ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "program" and not request.user.is_superuser:
-            kwargs["queryset"] = ScoringProgram.objects.filter(task__organisers=request.user)
+            organised = SharedTask.objects.organised_by(request.user)
+            kwargs["queryset"] = ScoringProgram.objects.filter(task__in=organised)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
