@@ -113,7 +113,7 @@ def test_submit_wait_prints_the_score_and_the_leaderboard_ranks_it(
     board = logged_in("leaderboard", "tiny", "--json")
     assert board.json()["rows"][0]["team"] == "Alpha"
     csv = logged_in("leaderboard", "tiny", "--subtask", "a", "--csv")
-    assert csv.code == 0 and csv.out.splitlines()[0].startswith("rank,team,baseline,method")
+    assert csv.code == 0 and csv.out.splitlines()[0].startswith("rank,is_baseline,team,method")
     assert "Alpha" in csv.out.splitlines()[1]
     listing = logged_in("submissions", "tiny", "--json")
     assert [s["method_name"] for s in listing.json()["results"]] == ["cli"]
