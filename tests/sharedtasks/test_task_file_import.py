@@ -189,3 +189,14 @@ def test_the_commands_import_and_export(small_task_files, tmp_path):
     assert (tmp_path / "out/task.yaml").exists()
     with pytest.raises(CommandError, match="no shared task"):
         call_command("export_task", "nope", str(tmp_path / "x"))
+
+
+def test_a_failure_allowance_of_zero_is_refused_with_its_key(small_task_files):
+    """0 failures a day would refuse every upload before anything had failed."""
+
+    def zero(document):
+        document["phases"][0]["limits"]["failed_per_day"] = 0
+
+    errors = import_errors(edit(small_task_files, zero))
+    assert any(e.startswith("phases[0].limits.failed_per_day") for e in errors), errors
+    assert not SharedTask.objects.exists()

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -307,8 +308,10 @@ class Phase(models.Model):
         null=True,
         blank=True,
         default=10,
-        help_text="Failed submissions per team per UTC day; past it the team may not submit "
-        "until the next day. Empty means no limit.",
+        # 0 would refuse every upload before anything had failed.
+        validators=[MinValueValidator(1)],
+        help_text="Failed submissions per team per UTC day (at least 1); past it the team may "
+        "not submit until the next day. Empty means no limit.",
     )
 
     selection = models.CharField(max_length=8, choices=Selection.choices, default="best")

@@ -153,7 +153,8 @@ class LimitsSpec(Strict):
     max_file_mb: int = Field(default=100, ge=1)
     count_failed: bool = False
     # Failed submissions per team and UTC day before uploads are refused; null: no limit.
-    failed_per_day: int | None = Field(default=10, ge=0)
+    # At least 1: 0 would refuse every upload before anything had failed.
+    failed_per_day: int | None = Field(default=10, ge=1)
 
 
 class PhaseSpec(Strict):
