@@ -219,3 +219,37 @@ def test_the_sweeper_asks_once_per_board_whatever_the_number_of_submissions(
     with django_capture_on_commit_callbacks(execute=True):
         assert boards_sweep() == 1
     assert enqueued == [(test_phase.pk, subtask.pk)]
+
+
+def test_a_renamed_team_a_changed_rule_and_a_deleted_submission_make_the_board_rebuild(
+    board, test_phase, subtask, enqueued, django_capture_on_commit_callbacks
+):
+    """Not only scores change a board: each of these edits must ask for a rebuild, or the page
+    keeps showing the old snapshot until some unrelated score arrives."""
+    from podium.submissions.models import Submission
+
+    def rebuilt_after(edit) -> bool:
+        board_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)  # settle what is pending
+        with django_capture_on_commit_callbacks(execute=True):
+            edit()
+        return board_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
+
+    def rename():
+        board[2].name = "Renamed"
+        board[2].save()
+
+    def rule():
+        test_phase.selection = "last"
+        test_phase.save()
+
+    def metric():
+        subtask.direction = "lower"
+        subtask.save()
+
+    def delete():
+        Submission.objects.filter(team=board[3]).delete()
+
+    for edit in (rename, rule, metric, delete):
+        assert rebuilt_after(edit), edit.__name__
+    shown = leaderboard(phase=test_phase, subtask=subtask, partition="public", viewer=None)
+    assert "Renamed" in [r.team for r in shown.rows] and "T3" not in [r.team for r in shown.rows]

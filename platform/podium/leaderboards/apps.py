@@ -13,3 +13,7 @@ class LeaderboardsConfig(AppConfig):
             board_request_rebuild(phase_id=phase_id, subtask_id=subtask_id)
 
         board_inputs_changed.connect(rebuild, dispatch_uid="leaderboards.rebuild", weak=False)
+
+        from . import invalidation
+
+        invalidation.connect()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from podium.sharedtasks.models import Phase
 from podium.submissions.models import Submission
+from podium.submissions.records import board_inputs_changed
 from podium.submissions.uploads import SubmissionRefused
 from podium.teams.models import Membership
 
@@ -49,3 +50,9 @@ def submission_mark_final(*, submission: Submission, by, now: datetime | None = 
     ).exclude(pk=submission.pk).update(is_final=False)
     if not submission.is_final:
         Submission.objects.filter(pk=submission.pk).update(is_final=True)
+    # On a `chosen` phase the choice is what the board ranks.
+    transaction.on_commit(
+        lambda: board_inputs_changed.send(
+            Submission, phase_id=submission.phase_id, subtask_id=submission.subtask_id
+        )
+    )
