@@ -168,3 +168,18 @@ def test_a_subtask_cannot_be_scored_by_another_tasks_program(cast):
     scoring = ProgramScoring(subtask=cast.subtask, program=foreign)
     with pytest.raises(ValidationError, match="subtask's own task"):
         scoring.clean()
+
+
+def test_a_stored_reference_keeps_its_split_and_partition_when_edited(cast, client):
+    from podium.programs.models import ReferenceData
+
+    client.force_login(cast.organiser)
+    public = ReferenceData.objects.get(split="test", partition="public")
+    response = client.post(
+        f"/admin/programs/referencedata/{public.pk}/change/",
+        {"subtask": cast.subtask.pk, "split": "test", "partition": "private"},
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    public.refresh_from_db()
+    assert public.partition == "public"
+    assert ReferenceData.objects.filter(split="test").count() == 2

@@ -62,6 +62,15 @@ class ReferenceDataForm(forms.ModelForm):
         model = ReferenceData
         fields = ["subtask", "split", "partition"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A stored reference keeps its place; another split or partition is a new one.
+            # (Named here: the admin's form class has a Meta of its own, with `upload` in it.)
+            for name in ("subtask", "split", "partition"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
     def clean(self):
         data = super().clean()
         if not self.instance.pk and not data.get("upload"):
