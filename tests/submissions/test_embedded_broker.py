@@ -115,11 +115,13 @@ def test_a_message_given_back_comes_again_marked_as_redelivered(tmp_path):
     """What Celery does when a pool process dies holding a job (reject_on_worker_lost)."""
     from kombu import Exchange, Queue
 
-    queue = Queue("scoring", Exchange("scoring"), "scoring")
+    # A queue of its own: kombu keeps the bindings of its virtual transports per process, and
+    # other tests of the suite bind "scoring" to their own folders.
+    queue = Queue("redelivery", Exchange("redelivery"), "redelivery")
     received = []
     with folder_connection(tmp_path) as conn:
         conn.Producer().publish(
-            {"n": 1}, exchange=queue.exchange, routing_key="scoring", declare=[queue]
+            {"n": 1}, exchange=queue.exchange, routing_key="redelivery", declare=[queue]
         )
         with conn.Consumer(queue, callbacks=[lambda body, m: received.append(m)], accept=["json"]):
             conn.drain_events(timeout=5)
