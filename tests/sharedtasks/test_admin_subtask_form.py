@@ -17,11 +17,6 @@ ADD = "admin:sharedtasks_subtask_add"
 LABELS = ["human", "machine"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def task(small_task_files):
     task_import(path=small_task_files)

@@ -70,11 +70,6 @@ class Imported:
         return self.client.get(f"/api/v1/phases/{phase.pk}/leaderboard/?subtask={subtask}").json()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def import_template(make_user, no_broker):
     """import_template(name): `manage.py import_task` on the template, then the cast."""

@@ -8,11 +8,6 @@ pytestmark = pytest.mark.django_db
 URL = "/accounts/login/"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def attempt(client: Client, username: str, password: str, **extra):
     return client.post(URL, {"username": username, "password": password}, **extra)
 
