@@ -21,6 +21,7 @@ from podium.programs.services import (
     reference_store,
 )
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
+from podium.sharedtasks.taskfile.importer import row_update_or_create
 
 
 @dataclass
@@ -127,19 +128,6 @@ def _plan(draft: BundleDraft, errors: list[str]) -> list[_SubtaskPlan]:
     return plans
 
 
-def _update_or_create(model, lookup: dict, values: dict, *, create_only: dict | None = None):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values, **(create_only or {})), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    if changed:
-        obj.save(update_fields=changed)
-        return obj, "updated"
-    return obj, None
-
-
 def _leaderboard_mode(phase, partitioned: bool) -> str:
     if phase.hide_results:
         return Phase.LeaderboardMode.HIDDEN
@@ -150,7 +138,7 @@ def _leaderboard_mode(phase, partitioned: bool) -> str:
 
 def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
     visibility = {"visibility": SharedTask.Visibility.PUBLISHED} if publish else {}
-    task, outcome = _update_or_create(
+    task, outcome = row_update_or_create(
         SharedTask,
         {"slug": report.task_slug},
         {
@@ -171,7 +159,7 @@ def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
     partitioned = False
     for position, plan in enumerate(plans):
         primary = next(c for c in draft.columns if c.primary)
-        subtask, outcome = _update_or_create(
+        subtask, outcome = row_update_or_create(
             Subtask,
             {"task": task, "slug": plan.slug},
             {"title": plan.title[:200], "description": plan.description, "position": position},
@@ -182,7 +170,7 @@ def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
         )  # fmt: skip
         if outcome:
             report.changes.append(f"subtask {subtask.slug}: {outcome}")
-        program, outcome = _update_or_create(
+        program, outcome = row_update_or_create(
             ScoringProgram,
             {"task": task, "name": plan.slug},
             {"timeout_s": plan.time_limit_s},
@@ -205,7 +193,7 @@ def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
             "max_total": phase.total, "selection": phase.selection,
             "leaderboard_mode": _leaderboard_mode(phase, partitioned),
         }  # fmt: skip
-        row, outcome = _update_or_create(Phase, {"task": task, "slug": phase.slug}, values)
+        row, outcome = row_update_or_create(Phase, {"task": task, "slug": phase.slug}, values)
         if outcome:
             report.changes.append(f"phase {row.slug}: {outcome}")
 

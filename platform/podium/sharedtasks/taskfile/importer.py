@@ -147,11 +147,15 @@ def _phase_values(spec: PhaseSpec) -> dict:
     }
 
 
-def _update_or_create(model, lookup: dict, values: dict):
-    """Like QuerySet.update_or_create, but says "created", "updated" or None (unchanged)."""
+def row_update_or_create(model, lookup: dict, values: dict, *, create_only: dict | None = None):
+    """Like QuerySet.update_or_create, but says "created", "updated" or None (unchanged).
+
+    `create_only`: values set when the row is created and left alone after (the bundle import
+    uses it). Shared by the task-file and the bundle imports, which must report alike.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values), "created"
+        return model.objects.create(**lookup, **values, **(create_only or {})), "created"
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     for name in changed:
         setattr(obj, name, values[name])
@@ -228,7 +232,7 @@ def _apply_task(
     }
     if spec.canary:
         values["canary"] = spec.canary
-    task, outcome = _update_or_create(SharedTask, {"slug": spec.slug}, values)
+    task, outcome = row_update_or_create(SharedTask, {"slug": spec.slug}, values)
     if outcome:
         report.changes.append(f"task {spec.slug}: {outcome}")
     new_organisers = [u for u in users.values() if not task.organisers.filter(pk=u.pk).exists()]
@@ -238,7 +242,9 @@ def _apply_task(
 
     for index, subtask_spec in enumerate(spec.subtasks):
         lookup = {"task": task, "slug": subtask_spec.slug}
-        subtask, outcome = _update_or_create(Subtask, lookup, _subtask_values(index, subtask_spec))
+        subtask, outcome = row_update_or_create(
+            Subtask, lookup, _subtask_values(index, subtask_spec)
+        )
         if outcome:
             report.changes.append(f"subtask {subtask.slug}: {outcome}")
         for split in ("train", "dev", "test"):
@@ -257,7 +263,7 @@ def _apply_task(
             report.changes += extension.apply(subtask, subtask_spec, base_dir, report.dry_run)
     for phase_spec in spec.phases:
         lookup = {"task": task, "slug": phase_spec.slug}
-        phase, outcome = _update_or_create(Phase, lookup, _phase_values(phase_spec))
+        phase, outcome = row_update_or_create(Phase, lookup, _phase_values(phase_spec))
         if outcome:
             report.changes.append(f"phase {phase.slug}: {outcome}")
 
