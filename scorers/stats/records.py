@@ -4,7 +4,7 @@ One file per partition, ``records-<partition>.npz`` (numpy's zip of ``.npy`` arr
 with ``np.savez_compressed`` and read with ``allow_pickle=False``, so a file can hold numbers
 and strings only, never objects). Arrays, all in gold order of the partition's rows:
 
-- ``version`` (int, 1), ``kind`` ("label", "number", "score" or "span"), ``n`` (rows),
+- ``version`` (int, 1), ``kind`` ("label", "number", "score", "span" or "mean"), ``n`` (rows),
   ``digest`` (sha256 of the partition's gold values in order: records of two submissions are
   only compared when their digests agree, i.e. they were scored on the same gold),
   ``metrics`` (JSON: ``[{"name", "key", "params"}]`` of the metrics the record supports);
@@ -13,6 +13,10 @@ and strings only, never objects). Arrays, all in gold order of the partition's r
 - score: per TPR-at-FPR metric ``hit:<key>`` and ``positive:<key>`` (uint8 flags, with the
   thresholds calibrated once on the whole partition);
 - span: ``span_conf`` (n x 9 int32: each row's 3 x 3 token confusion), ``span_exact`` (uint8).
+- mean: per output ``mean:<key>`` (float64): the per-item values whose mean is that output's
+  score, as an organiser's scoring program wrote them (podium.programs.per_item), in the order
+  of the sorted item ids; the ``digest`` is over those sorted ids, since a program's gold is
+  not seen here. The metric of each output is named ``mean``.
 
 About 2 to 4 bytes per item before compression for labels and 16 for numbers.
 """
@@ -43,6 +47,7 @@ SUPPORTED = {
     "number": {"mae", "pearson", "spearman"},
     "score": {"tpr_at_fpr"},
     "span": {"span_f1", "span_precision", "span_recall", "span_exact_match"},
+    "mean": {"mean"},
 }  # fmt: skip
 
 
@@ -122,6 +127,21 @@ def build_record(spec: Spec, ds: Dataset, rows: np.ndarray) -> Record:
         arrays["span_conf"] = ds.extra["span_conf"][rows].reshape(len(rows), 9).astype(np.int32)
         arrays["span_exact"] = ds.extra["span_exact"][rows].astype(np.uint8)
     return Record(ds.kind, len(rows), _digest(ds, rows), metrics, arrays)
+
+
+def mean_digest(ids: list[str]) -> str:
+    """The digest of a mean record: its item ids, sorted (so the program's order is irrelevant)."""
+    h = hashlib.sha256(f"mean|{len(ids)}|".encode())
+    h.update("\n".join(sorted(ids)).encode())
+    return h.hexdigest()
+
+
+def build_mean_record(ids: list[str], values: dict[str, np.ndarray]) -> Record:
+    """The record of per-item values by output key, given in the order of ``ids`` (unique)."""
+    order = np.argsort(np.array(ids, dtype=str), kind="stable")
+    arrays = {f"mean:{key}": np.asarray(v, dtype=np.float64)[order] for key, v in values.items()}
+    metrics = [{"name": "mean", "key": key, "params": {}} for key in values]
+    return Record("mean", len(ids), mean_digest(ids), metrics, arrays)
 
 
 def dump_record(record: Record) -> bytes:

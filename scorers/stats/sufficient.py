@@ -19,7 +19,10 @@ row cost one matrix product. ``Statistic.columns(record)`` is ``C`` (n x s) and
   resample; the threshold's own sampling variation is not included, so the interval is a little
   narrow when the partition has few human-written texts per domain.
 - Span P/R/F1: the summed 3 x 3 token confusion; exact match: the per-row flag.
-- AUROC and metrics of organisers' programs: no statistic, so no interval.
+- Mean of per-item values (an organiser's program's ``per_item.csv``, record kind "mean"): the
+  value itself; exact, like MAE.
+- AUROC, and outputs of organisers' programs without per-item values: no statistic, so no
+  interval.
 """
 
 from __future__ import annotations
@@ -219,6 +222,8 @@ def statistic(record: Record, key: str) -> Statistic | None:
         )
     if record.kind == "score":
         return _tpr(key)
+    if record.kind == "mean":
+        return Statistic(lambda r: r.arrays[f"mean:{key}"][:, None], _mean_of_first)
     if record.kind == "span":
         if name == "span_exact_match":
             return Statistic(
