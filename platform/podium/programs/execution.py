@@ -17,6 +17,7 @@ from pathlib import Path
 from podium import sandbox
 from podium.programs import runtime
 from podium.programs.models import ProgramScoring, ProgramVersion
+from podium.programs.per_item import per_item_read
 from podium.programs.results import (
     DETAILED_NAMES,
     MAX_DETAILED_BYTES,
@@ -54,6 +55,10 @@ class PartitionRun:
     extras: dict = field(default_factory=dict)
     detailed_html: str = ""
     error: str = ""  # organiser-facing; empty when the run gave every declared key
+    # The board record built from the optional per_item.csv (gold-derived: never the team's),
+    # and what the organisers should know about that file. Neither ever fails the run.
+    per_item: bytes | None = None
+    per_item_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -70,6 +75,7 @@ class PartitionRun:
             f"[{self.partition}] exit status {result.returncode}, ended by {ended}, "
             f"{result.duration_s:.2f} s, sandboxed: {result.sandboxed}\n"
             + (f"error: {self.error}\n" if self.error else "")
+            + (f"per-item values: {self.per_item_note}\n" if self.per_item_note else "")
             + f"--- stdout (last {LOG_STDOUT_BYTES} bytes) ---\n{stdout}\n"
             f"--- stderr (last {LOG_STDERR_BYTES} bytes) ---\n{stderr}"
         )
@@ -168,6 +174,9 @@ def read_outputs(run: PartitionRun, output_dir: Path, columns) -> None:
     except (sandbox.OutputFileError, ProgramError) as exc:
         run.values, run.error = None, str(exc)
         return
+    shown = [column.key for column in columns if not column.hidden]
+    per_item = per_item_read(output_dir, run.values, shown)
+    run.per_item, run.per_item_note = per_item.record, per_item.note
     for name in DETAILED_NAMES:
         try:
             html = sandbox.read_output_file(output_dir, name, MAX_DETAILED_BYTES)

@@ -33,6 +33,10 @@ class ProgramRun(models.Model):
         default=dict, blank=True, help_text="Keys the program wrote beyond the declared columns."
     )
     detailed_html = models.TextField(blank=True, help_text="detailed_results.html, unsanitised.")
+    per_item_note = models.TextField(
+        blank=True,
+        help_text="For organisers: what the optional per_item.csv gave (intervals, or why none).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ class ProgramRunAdmin(ScopedModelAdmin):
                     "duration_s", "organiser_fault", "created_at"]  # fmt: skip
     list_filter = [("submission__phase__task", OwnRowsOnly), "organiser_fault", "partition"]
     fields = ["submission", "version", "partition", "returncode", "ended_by", "duration_s",
-              "organiser_fault", "error", "extra_scores", "stdout", "stderr",
+              "organiser_fault", "error", "per_item_note", "extra_scores", "stdout", "stderr",
               "detailed_results"]  # fmt: skip
     readonly_fields = fields
 

@@ -57,6 +57,7 @@ def _runs(submission: Submission, evaluation: Evaluation) -> list[ProgramRun]:
             organiser_fault=not run.ok,
             extra_scores=run.extras,
             detailed_html=run.detailed_html,
+            per_item_note=run.per_item_note,
         )
         for run in evaluation.runs
     ]
@@ -70,9 +71,9 @@ def _team_message(scoring: ProgramScoring, evaluation: Evaluation) -> str:
     return f"{PROGRAM_FAILED}\nThe program said:\n{tail}" if tail else PROGRAM_FAILED
 
 
-def _finish_program(finish, claim, *, status, error, log, scores=(), runs=()) -> bool:
+def _finish_program(finish, claim, *, status, error, log, scores=(), runs=(), records=None) -> bool:
     with transaction.atomic():
-        if not finish(claim, status=status, error=error, log=log, scores=scores):
+        if not finish(claim, status=status, error=error, log=log, scores=scores, records=records):
             return False
         ProgramRun.objects.filter(submission_id=claim.submission.pk).delete()
         ProgramRun.objects.bulk_create(runs)
@@ -168,5 +169,8 @@ def submission_score_with_program(*, claim, scoring: ProgramScoring, finish) -> 
         log=evaluation.log(),
         scores=scores,
         runs=runs,
+        # Per partition, like the built-in scorer's: the private run's only feeds the private
+        # board. Always given, so a rescore without per_item.csv leaves no stale record.
+        records={run.partition: run.per_item for run in evaluation.runs if run.per_item},
     )
     return Status.SCORED
