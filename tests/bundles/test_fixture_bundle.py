@@ -8,6 +8,7 @@ import pytest
 from podium.programs.bundles.importer import bundle_import
 from podium.programs.execution import program_evaluate
 from podium.sharedtasks.models import SharedTask
+from scorers.stats.records import load_record
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures/bundles/sentiment-codabench"
 
@@ -33,3 +34,7 @@ def test_the_fixture_bundle_imports_and_scores_its_sample_submission(make_user, 
     assert runs["public"].extras == {"items": 16} and runs["private"].extras == {"items": 24}
     assert 0 < runs["private"].values["macro_f1"] < 1
     assert "<h2>Scored 24 items</h2>" in runs["private"].detailed_html
+    # Its per_item.csv gives accuracy (a mean over items) per-item values; macro-F1 has none.
+    assert runs["private"].per_item is not None
+    assert "values of 'accuracy' over 24 items kept" in runs["private"].per_item_note
+    assert load_record(runs["private"].per_item).metric("macro_f1") is None

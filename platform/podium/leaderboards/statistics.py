@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from django.db.models import Count
 
+from podium.programs.models import ProgramScoring
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions.models import Submission
 from podium.submissions.records import submission_record
@@ -106,5 +107,12 @@ def board_with_statistics(board: Leaderboard, *, phase: Phase, subtask: Subtask)
         "rows_with_intervals": sum(1 for r in result.rows if board.primary_metric in r.intervals),
         "clusters": max((r.cluster or 0 for r in result.rows), default=0),
         "baseline": board.rows[ranked[baselines[0]]].team if baselines else None,
+        # Columns no row has an interval for, so that the page and the API can say so; and
+        # whether an organiser's program scores the board (its per_item.csv is what gives
+        # intervals there).
+        "without_intervals": [
+            key for key in board.columns if not any(key in r.intervals for r in result.rows)
+        ],
+        "scored_by_program": ProgramScoring.objects.filter(subtask=subtask).exists(),
     }
     return replace(board, rows=rows, stats=meta)
