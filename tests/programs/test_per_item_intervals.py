@@ -13,6 +13,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from podium.leaderboards import snapshots
@@ -277,3 +278,19 @@ def test_only_mean_columns_get_intervals_and_the_board_says_the_rest_have_none(
     page = get(cast.participant, "/tasks/tiny/results/?phase=dev").content.decode()
     assert "No interval is available for macro f1: the scoring program gives no per-item" in page
     assert "on macro f1, so this board has none" in page
+
+
+def test_test_this_program_tells_the_organiser_what_per_item_csv_gave(cast, client, sandbox):
+    use_program(cast, "disagree")
+    client.force_login(cast.organiser)
+    response = client.post(
+        f"/admin/programs/scoringprogram/{cast.program.pk}/test/",
+        {
+            "subtask": cast.subtask.program_scoring.pk,
+            "split": "dev",
+            "results": SimpleUploadedFile("sample.zip", results_zip()),
+        },
+    )
+    page = response.content.decode()
+    assert "Per-item values (per_item.csv, for intervals)" in page
+    assert "the program reported 1.1: no interval for &#x27;accuracy&#x27;" in page
