@@ -191,7 +191,9 @@ def upload_to_scored(folder: Path, zips: dict[str, Path], runs: int) -> list[flo
         submission = submission_create(user=user, phase=phase, subtask=subtask, upload=upload)
         status = submission_score(submission_id=submission.pk)
         timings.append(time.perf_counter() - started)
-        assert status == "scored", submission.log
+        if status != "scored":
+            submission.refresh_from_db()
+            raise SystemExit(f"the bench submission was not scored ({status}): {submission.log}")
     return timings
 
 
