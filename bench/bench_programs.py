@@ -122,10 +122,9 @@ def program_run(zips: dict[str, Path]) -> dict[str, float]:
     job = make_job_dir()
     try:
         safe_extract(zips["program"], job / "program", limits=ORGANISER_LIMITS)
-        (job / "input").mkdir()
-        safe_extract(zips["res"], job / "input/res", limits=RESULTS_LIMITS)
-        safe_extract(zips["ref"], job / "input/ref", limits=ORGANISER_LIMITS)
-        dirs = ProgramDirs(program=job / "program", ref=job / "input/ref", res=job / "input/res",
+        safe_extract(zips["res"], job / "res", limits=RESULTS_LIMITS)
+        safe_extract(zips["ref"], job / "ref", limits=ORGANISER_LIMITS)
+        dirs = ProgramDirs(program=job / "program", ref=job / "ref", res=job / "res",
                            output=job / "output", shared=job / "shared")  # fmt: skip
         command = read_command(job / "program")
         marks.append(time.perf_counter())
@@ -202,10 +201,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
-    from podium.sandbox import sandbox_available
+    from podium.sandbox import Identity, probe_sandbox
 
-    if not sandbox_available():
-        sys.exit("bubblewrap cannot run here; see docs/sandbox.md")
+    reason = probe_sandbox(identity=Identity.default())
+    if reason is not None:
+        sys.exit(f"bubblewrap cannot run here ({reason}); see docs/sandbox.md")
     with tempfile.TemporaryDirectory(prefix="bench-programs-") as scratch:
         folder = Path(scratch)
         zips = write_case(folder / "tiny", 10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
@@ -86,11 +86,13 @@ def run_sandboxed(
     cwd: str = "/tmp",
     identity: Identity | object | None = _DEFAULT,
     bwrap: str = bw.DEFAULT_BWRAP,
+    empty_dirs: Sequence[str] = (),
 ) -> SandboxResult:
     """Run ``argv`` under bubblewrap; paths in ``argv`` are paths *inside* the sandbox.
 
     ``readonly_binds`` maps host paths to sandbox paths; ``output_dir`` (host) is the only
-    writable bind, seen at ``output_mount``. ``env`` is added to BASE_ENV; nothing else from
+    writable bind, seen at ``output_mount``; ``empty_dirs`` are empty read-only folders with no
+    host side. ``env`` is added to BASE_ENV; nothing else from
     the worker's environment reaches the program or bwrap itself.
     """
     ident: Identity | None = Identity.default() if identity is _DEFAULT else identity  # type: ignore[assignment]
@@ -110,6 +112,7 @@ def run_sandboxed(
         limits=limits,
         env={**bw.BASE_ENV, **(env or {})},
         cwd=cwd,
+        empty_dirs=empty_dirs,
     )
     preexec = make_preexec(_nproc_for(limits, ident), ident, list(staged.values()))
     try:
