@@ -132,3 +132,47 @@ def test_a_redelivered_trial_whose_worker_died_is_reported_lost(
     ProgramTrial.objects.update(status=ProgramTrial.Status.RUNNING)  # the first worker died
     assert trial_run(trial_id=sent[0], redelivered=True) == ProgramTrial.Status.FAILED
     assert ProgramTrial.objects.get().error == LOST
+
+
+@pytest.mark.services
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_trial_sent_by_name(cast, client, sandbox):
+    """The request commits and sends the job by name; a real `celery worker -Q scoring` on
+    Redis finds it, runs the program and stores the report the page shows."""
+    from podium.celery import app
+    from tests.submissions.workers import RedisServer, Worker, storage_roots, use_broker, wait_for
+
+    redis = RedisServer()
+    redis.start()
+    original = app.conf.broker_url
+    use_broker(redis.url)
+    media, gold = storage_roots()
+    worker = Worker(redis.url, media_root=media, gold_root=gold).start()
+    try:
+        client.force_login(cast.organiser)
+        response = client.post(
+            f"/admin/programs/scoringprogram/{cast.program.pk}/test/",
+            {
+                "subtask": cast.subtask.program_scoring.pk,
+                "split": "test",
+                "results": SimpleUploadedFile("sample.zip", results_zip()),
+            },
+        )
+        assert response.status_code == 302
+        trial = ProgramTrial.objects.get()
+        wait_for(
+            lambda: ProgramTrial.objects.get(pk=trial.pk).finished,
+            timeout=120,
+            what="the trial to finish",
+            worker=worker,
+        )
+        trial.refresh_from_db()
+        assert trial.status == ProgramTrial.Status.DONE, trial.error
+        page = client.get(response["Location"]).content.decode()
+        assert "public: scored" in page and "private: scored" in page
+        assert not Submission.objects.exists()
+    finally:
+        worker.stop()
+        use_broker(original)
+        redis.stop()
