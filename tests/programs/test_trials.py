@@ -134,6 +134,21 @@ def test_a_redelivered_trial_whose_worker_died_is_reported_lost(
     assert ProgramTrial.objects.get().error == LOST
 
 
+def test_a_trial_left_waiting_past_any_run_says_so(
+    cast, client, sent, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.PODIUM_SCORING_TIMEOUT = 60
+    client.force_login(cast.organiser)
+    location = start_trial(client, cast, django_capture_on_commit_callbacks)["Location"]
+    assert "may have stopped" not in client.get(location).content.decode()
+    ProgramTrial.objects.update(created_at=timezone.now() - timedelta(seconds=60 + 121))
+    assert "may have stopped" in client.get(location).content.decode()
+
+
 @pytest.mark.services
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)

@@ -36,7 +36,7 @@ from podium.programs.models import (
     ScoringProgram,
 )
 from podium.programs.services import program_version_add, scoring_columns, subtask_follow_columns
-from podium.programs.trial import trial_start
+from podium.programs.trial import trial_overdue, trial_start
 from podium.sharedtasks.models import SharedTask
 
 
@@ -177,6 +177,7 @@ class ScoringProgramAdmin(ScopedModelAdmin):
             "title": f"Test {program}: trial {report.pk}",
             "program": program,
             "trial": report,
+            "overdue": trial_overdue(report),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/programs/trial.html", context)

@@ -26,6 +26,7 @@ from podium.programs.execution import (
     program_evaluate,
 )
 from podium.programs.models import ProgramScoring, ProgramTrial
+from podium.sandbox.conf import scoring_options
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,20 @@ NO_BROKER = (
 LOST = (
     "The worker running this trial stopped before it finished (restarted or killed). Run it again."
 )
+
+
+# Past the site's scoring limit plus this, a trial still pending or running has no live worker
+# behind it any more (the limit bounds every run of one evaluation together).
+OVERDUE_GRACE_S = 120
+
+
+def trial_overdue(trial: ProgramTrial, *, now=None) -> bool:
+    """Whether an unfinished trial has waited longer than any run can last: its worker died
+    and the broker has not (yet) delivered the job again, or no worker serves the queue."""
+    if trial.finished:
+        return False
+    limit = scoring_options()["timeout_s"] + OVERDUE_GRACE_S
+    return ((now or timezone.now()) - trial.created_at).total_seconds() > limit
 
 
 def trial_start(
