@@ -118,19 +118,16 @@ def trial_run(*, trial_id: int, redelivered: bool = False) -> str | None:
         pk=trial_id
     )
     try:
-        scratch = Path(tempfile.mkdtemp(prefix="podium-trial-"))
-        try:
-            copy = scratch / "upload"
-            with trial.results.open("rb") as source, open(copy, "wb") as out:
-                shutil.copyfileobj(source, out)
+        with tempfile.NamedTemporaryFile(prefix="podium-trial-") as copy:
+            with trial.results.open("rb") as source:
+                shutil.copyfileobj(source, copy)
+            copy.flush()
             evaluation = program_evaluate(
                 scoring=trial.scoring,
                 split=trial.split,
-                results_path=copy,
+                results_path=Path(copy.name),
                 original_name=trial.original_name,
             )
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
     except (ResultsRefused, ScoringNotConfigured, sandbox.SandboxError) as exc:
         _finish(trial_id, status=ProgramTrial.Status.FAILED, error=str(exc))
         return ProgramTrial.Status.FAILED
