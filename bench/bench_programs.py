@@ -6,7 +6,8 @@
    run bare with subprocess on host folders, against a full program run: unpack the program,
    reference and results zips into a job folder, set permissions, run under bubblewrap with the
    /app layout, read and check scores.json. Medians over --runs; the difference is what Podium
-   adds (target: under 50 ms).
+   adds (target: under 50 ms). Then the Podium run phase by phase, and the fixed cost of
+   starting /bin/true bare, through the unsandboxed runner and through the sandbox.
 2. Upload-to-scored on --rows rows: a program-scored task on a throw-away SQLite database;
    submission_create (the upload service) then the scoring job, timed end to end, against the
    bare run of the same program on the same files.
@@ -75,13 +76,25 @@ def write_case(folder: Path, rows: int, *, numpy: bool = False) -> dict[str, Pat
     return zips
 
 
-def bwrap_floor() -> float:
-    """bubblewrap starting /bin/true with the interpreter binds: the sandbox's fixed cost."""
-    from podium.sandbox import python_binds, run_sandboxed
+def floors() -> dict[str, float]:
+    """Fixed costs of starting /bin/true: plain fork+exec, Podium's unsandboxed runner (rlimits,
+    capture loop), and the full sandbox with the interpreter binds (bwrap, namespaces, the
+    staging mount namespace where Python is under a 0700 /root)."""
+    from podium.sandbox import python_binds, run_sandboxed, run_unsandboxed
 
-    started = time.perf_counter()
-    run_sandboxed(["/bin/true"], readonly_binds=python_binds(), timeout_s=30)
-    return time.perf_counter() - started
+    timings = {}
+    for name, run in (
+        ("fork+exec /bin/true (subprocess.run)", lambda: subprocess.run(["/bin/true"], check=True)),
+        ("/bin/true via run_unsandboxed", lambda: run_unsandboxed(["/bin/true"], timeout_s=30)),
+        (
+            "/bin/true via run_sandboxed (bwrap)",
+            lambda: run_sandboxed(["/bin/true"], readonly_binds=python_binds(), timeout_s=30),
+        ),
+    ):
+        started = time.perf_counter()
+        run()
+        timings[name] = time.perf_counter() - started
+    return timings
 
 
 def bare_run(folder: Path) -> float:
@@ -95,29 +108,39 @@ def bare_run(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def program_run(zips: dict[str, Path]) -> float:
+PHASES = ("stage", "run", "read", "cleanup")
+
+
+def program_run(zips: dict[str, Path]) -> dict[str, float]:
+    """One full program run; returns the seconds each phase took (and their "total")."""
     from podium.programs.results import Column, map_columns, parse_scores_json, read_command
     from podium.programs.unpack import ORGANISER_LIMITS, RESULTS_LIMITS, safe_extract
     from podium.sandbox import make_job_dir, read_output_file
     from podium.sandbox.programs import ProgramDirs, run_program
 
-    started = time.perf_counter()
+    marks = [time.perf_counter()]
     job = make_job_dir()
     try:
         safe_extract(zips["program"], job / "program", limits=ORGANISER_LIMITS)
-        (job / "input").mkdir()
-        safe_extract(zips["res"], job / "input/res", limits=RESULTS_LIMITS)
-        safe_extract(zips["ref"], job / "input/ref", limits=ORGANISER_LIMITS)
-        dirs = ProgramDirs(program=job / "program", ref=job / "input/ref", res=job / "input/res",
+        safe_extract(zips["res"], job / "res", limits=RESULTS_LIMITS)
+        safe_extract(zips["ref"], job / "ref", limits=ORGANISER_LIMITS)
+        dirs = ProgramDirs(program=job / "program", ref=job / "ref", res=job / "res",
                            output=job / "output", shared=job / "shared")  # fmt: skip
-        result = run_program(read_command(job / "program"), dirs=dirs, timeout_s=60,
-                             memory_mb=4096, allow_unsandboxed=False)  # fmt: skip
+        command = read_command(job / "program")
+        marks.append(time.perf_counter())
+        result = run_program(command, dirs=dirs, timeout_s=60, memory_mb=4096,
+                             allow_unsandboxed=False)  # fmt: skip
+        marks.append(time.perf_counter())
         assert result.ok, result.stderr[-2000:]
         scores = parse_scores_json(read_output_file(job / "output", "scores.json", 1 << 20))
         map_columns(scores, [Column(key="accuracy", primary=True), Column(key="n")])
+        marks.append(time.perf_counter())
     finally:
         shutil.rmtree(job, ignore_errors=True)
-    return time.perf_counter() - started
+    marks.append(time.perf_counter())
+    phases = {name: marks[i + 1] - marks[i] for i, name in enumerate(PHASES)}
+    phases["total"] = marks[-1] - marks[0]
+    return phases
 
 
 def upload_to_scored(folder: Path, zips: dict[str, Path], runs: int) -> list[float]:
@@ -167,7 +190,9 @@ def upload_to_scored(folder: Path, zips: dict[str, Path], runs: int) -> list[flo
         submission = submission_create(user=user, phase=phase, subtask=subtask, upload=upload)
         status = submission_score(submission_id=submission.pk)
         timings.append(time.perf_counter() - started)
-        assert status == "scored", submission.log
+        if status != "scored":
+            submission.refresh_from_db()
+            raise SystemExit(f"the bench submission was not scored ({status}): {submission.log}")
     return timings
 
 
@@ -176,25 +201,46 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
-    from podium.sandbox import sandbox_available
+    from podium.sandbox import Identity, probe_sandbox
 
-    if not sandbox_available():
-        sys.exit("bubblewrap cannot run here; see docs/sandbox.md")
+    reason = probe_sandbox(identity=Identity.default())
+    if reason is not None:
+        sys.exit(f"bubblewrap cannot run here ({reason}); see docs/sandbox.md")
     with tempfile.TemporaryDirectory(prefix="bench-programs-") as scratch:
         folder = Path(scratch)
         zips = write_case(folder / "tiny", 10)
         bare_run(folder / "tiny"), program_run(zips)  # warm the page cache
-        bare, full = [], []
-        for _ in range(args.runs):  # interleaved: a busy machine slows both alike
+        bare: list[float] = []
+        full: list[dict[str, float]] = []
+        fixed: list[dict[str, float]] = []
+        for _ in range(args.runs):  # interleaved: a busy machine slows all alike
             bare.append(bare_run(folder / "tiny"))
             full.append(program_run(zips))
-        floor = statistics.median(bwrap_floor() for _ in range(args.runs))
-        b, f = statistics.median(bare), statistics.median(full)
-        print(f"tiny program, {args.runs} runs (median):")
-        print(f"  bare subprocess on host folders      {b * 1000:8.1f} ms")
-        print(f"  Podium: unzip + bwrap /app + read    {f * 1000:8.1f} ms")
+            fixed.append(floors())
+
+        def ms(values) -> str:
+            return f"{statistics.median(values) * 1000:8.1f} ms"
+
+        b = statistics.median(bare)
+        f = statistics.median(run["total"] for run in full)
+        print(f"tiny program, {args.runs} runs (median; load {os.getloadavg()[0]:.1f}):")
+        print(f"  bare subprocess on host folders      {ms(bare)}")
+        print(f"  Podium: unzip + bwrap /app + read    {ms([run['total'] for run in full])}")
         print(f"  overhead                             {(f - b) * 1000:8.1f} ms (target < 50 ms)")
-        print(f"  of which bwrap itself (/bin/true)    {floor * 1000:8.1f} ms")
+        print("  the Podium run, phase by phase:")
+        labels = {
+            "stage": "job dir + unzip program/ref/res",
+            "run": "run_program (sandboxed program)",
+            "read": "read + check scores.json",
+            "cleanup": "remove the job dir",
+        }
+        for name in PHASES:
+            print(f"    {labels[name]:36} {ms([run[name] for run in full])}")
+        run_minus_bare = statistics.median(run["run"] for run in full) - b
+        print(f"    run_program minus the bare run     {run_minus_bare * 1000:8.1f} ms")
+        print("  fixed costs, /bin/true:")
+        for name in fixed[0]:
+            print(f"    {name:36} {ms([one[name] for one in fixed])}")
 
         big = write_case(folder / "big", args.rows, numpy=True)
         bare_big = statistics.median(bare_run(folder / "big") for _ in range(5))

@@ -6,9 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from podium.programs.models import ScoringProgram
-from podium.submissions.models import Submission
 
-from .conftest import PLACEHOLDER_TXT, REF_MARKER, results_zip, write_program
+from .conftest import PLACEHOLDER_TXT, REF_MARKER, write_program
 
 pytestmark = pytest.mark.django_db
 
@@ -18,25 +17,6 @@ def zipped(folder) -> bytes:
 
     target = folder.parent / f"{folder.name}.zip"
     return pack_folder(folder, target).read_bytes()
-
-
-def test_test_this_program_shows_scores_per_partition_without_a_submission(cast, client, sandbox):
-    client.force_login(cast.organiser)
-    url = f"/admin/programs/scoringprogram/{cast.program.pk}/test/"
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "subtask": cast.subtask.program_scoring.pk,
-            "split": "test",
-            "results": SimpleUploadedFile("sample.zip", results_zip()),
-        },
-    )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "public: scored" in page and "private: scored" in page
-    assert "exit status 0" in page
-    assert not Submission.objects.exists()
 
 
 def test_outsiders_cannot_open_the_test_page(cast, client, make_user):

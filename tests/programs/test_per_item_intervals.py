@@ -280,17 +280,29 @@ def test_only_mean_columns_get_intervals_and_the_board_says_the_rest_have_none(
     assert "on macro f1, so this board has none" in page
 
 
-def test_test_this_program_tells_the_organiser_what_per_item_csv_gave(cast, client, sandbox):
+def test_test_this_program_tells_the_organiser_what_per_item_csv_gave(
+    cast, client, sandbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from podium.programs.models import ProgramTrial
+    from podium.programs.trial import trial_run
+
+    sent: list[int] = []
+    monkeypatch.setattr(
+        "podium.programs.enqueue.trial_enqueue",
+        lambda *, trial_id: sent.append(trial_id) or True,
+    )
     use_program(cast, "disagree")
     client.force_login(cast.organiser)
-    response = client.post(
-        f"/admin/programs/scoringprogram/{cast.program.pk}/test/",
-        {
-            "subtask": cast.subtask.program_scoring.pk,
-            "split": "dev",
-            "results": SimpleUploadedFile("sample.zip", results_zip()),
-        },
-    )
-    page = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/programs/scoringprogram/{cast.program.pk}/test/",
+            {
+                "subtask": cast.subtask.program_scoring.pk,
+                "split": "dev",
+                "results": SimpleUploadedFile("sample.zip", results_zip()),
+            },
+        )
+    assert trial_run(trial_id=sent[0]) == ProgramTrial.Status.DONE
+    page = client.get(response["Location"]).content.decode()
     assert "Per-item values (per_item.csv, for intervals)" in page
     assert "the program reported 1.1: no interval for &#x27;accuracy&#x27;" in page

@@ -1,7 +1,8 @@
 """Organisers' admin for scoring programs, their columns and reference data.
 
-"Test this program" runs the newest version on a file the organiser uploads, against every
-reference of a split, and shows scores, logs and duration without creating a submission.
+"Test this program" stores the file the organiser uploads and enqueues a job that runs the
+newest version on it against every reference of a split; the trial's page shows "running", then
+scores, logs and duration. No submission is created.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -29,12 +30,13 @@ from podium.programs.forms import (
 from podium.programs.models import (
     ProgramColumn,
     ProgramScoring,
+    ProgramTrial,
     ProgramVersion,
     ReferenceData,
     ScoringProgram,
 )
 from podium.programs.services import program_version_add, scoring_columns, subtask_follow_columns
-from podium.programs.trial import program_trial
+from podium.programs.trial import trial_overdue, trial_start
 from podium.sharedtasks.models import SharedTask
 
 
@@ -100,9 +102,11 @@ class ScoringProgramAdmin(ScopedModelAdmin):
 
     def get_urls(self):
         test = self.admin_site.admin_view(self.test_view)
+        trial = self.admin_site.admin_view(self.trial_view)
         bundle = self.admin_site.admin_view(self.import_bundle_view)
         return [
             path("<int:pk>/test/", test, name="programs_scoringprogram_test"),
+            path("<int:pk>/test/<int:trial>/", trial, name="programs_scoringprogram_trial"),
             path("import-bundle/", bundle, name="programs_scoringprogram_import_bundle"),
             *super().get_urls(),
         ]
@@ -133,29 +137,50 @@ class ScoringProgramAdmin(ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/programs/import_bundle.html", context)
 
-    def test_view(self, request, pk: int):
+    def _own_program(self, request, pk: int) -> ScoringProgram:
+        """The program, if it belongs to a task the user organises (else 404, or 403 for
+        a viewer without change rights): trials run and show its reference-backed output."""
         program = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, program):
             raise PermissionDenied
-        report = None
+        return program
+
+    def test_view(self, request, pk: int):
+        program = self._own_program(request, pk)
         form = TrialForm(request.POST or None, request.FILES or None, program=program)
         if request.method == "POST" and form.is_valid():
-            with uploaded_path(form.cleaned_data["results"], suffix="") as source:
-                report = program_trial(
-                    scoring=form.cleaned_data["subtask"],
-                    split=form.cleaned_data["split"],
-                    results_path=source,
-                    original_name=form.cleaned_data["results"].name,
-                )
+            # The run is a job: a program may take longer than the site's request timeout.
+            trial = trial_start(
+                scoring=form.cleaned_data["subtask"],
+                split=form.cleaned_data["split"],
+                upload=form.cleaned_data["results"],
+                user=request.user,
+            )
+            return redirect("admin:programs_scoringprogram_trial", pk=program.pk, trial=trial.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Test {program}",
             "program": program,
             "form": form,
-            "report": report,
+            "trials": program.trials.select_related("scoring__subtask")[:10],
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/programs/test_program.html", context)
+
+    def trial_view(self, request, pk: int, trial: int):
+        program = self._own_program(request, pk)
+        report = get_object_or_404(
+            ProgramTrial.objects.select_related("scoring__subtask"), pk=trial, program=program
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Test {program}: trial {report.pk}",
+            "program": program,
+            "trial": report,
+            "overdue": trial_overdue(report),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/programs/trial.html", context)
 
 
 class ColumnFormSet(forms.BaseInlineFormSet):

@@ -182,3 +182,55 @@ class ReferenceData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subtask} [{self.split}/{self.partition}]"
+
+
+def trial_upload_to(trial: "ProgramTrial", filename: str) -> str:
+    # A random folder per trial: the organiser's file keeps its name (results_name uses it).
+    import uuid
+
+    return f"trials/{trial.program.task.slug}/{trial.program.name}/{uuid.uuid4().hex}/upload"
+
+
+class ProgramTrial(models.Model):
+    """One "test this program" run from the admin: the job runs it, this row holds the report.
+
+    Never a submission: it counts nowhere and no team sees it. The uploaded file is kept with the
+    gold (it may be a reference-like sample) only until the run has read it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Could not run"
+
+    program = models.ForeignKey(ScoringProgram, on_delete=models.CASCADE, related_name="trials")
+    scoring = models.ForeignKey(ProgramScoring, on_delete=models.CASCADE, related_name="+")
+    split = models.CharField(max_length=8, choices=Dataset.Split.choices)
+    results = models.FileField(
+        upload_to=trial_upload_to, storage=gold_storage, max_length=300, blank=True
+    )
+    original_name = models.CharField(max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    version = models.CharField(max_length=200, blank=True)  # "task/name vN", as run
+    # Why nothing ran (no version, no reference, a refused zip, no sandbox, no broker).
+    error = models.TextField(blank=True)
+    # One entry per partition: partition, ok, values, extras, error, log (logs already capped).
+    runs = models.JSONField(default=list, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"trial {self.pk} of {self.program}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .base import MIB, Limits
 
@@ -57,9 +57,11 @@ def build_argv(
     limits: Limits,
     env: Mapping[str, str],
     cwd: str,
+    empty_dirs: Sequence[str] = (),
 ) -> list[str]:
     """The full bwrap command. ``readonly_binds`` maps host source to sandbox path; the host
-    source may be a staging path (see privileges.plan_staging)."""
+    source may be a staging path (see privileges.plan_staging). ``empty_dirs`` are made in the
+    sandbox's own root (read-only like it once remounted), not bound from the host."""
     args = [
         bwrap,
         # user, ipc, pid, net, uts, cgroup: no network at all (only a down loopback), and a pid
@@ -91,6 +93,8 @@ def build_argv(
         args += ["--ro-bind", source, dest]
     if output_dir is not None:
         args += ["--bind", output_dir, output_mount]
+    for path in empty_dirs:
+        args += ["--dir", path]
     # bwrap's root and /dev are tmpfs mounts without a size cap and are writable by the sandbox
     # uid (it owns them inside its user namespace): make both read-only once everything is
     # mounted, so /tmp and the output dir are the only writable places. This also makes

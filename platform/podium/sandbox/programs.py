@@ -69,7 +69,10 @@ class ProgramDirs:
     ref: Path
     res: Path
     output: Path  # must not exist yet: created empty for the program
-    shared: Path  # created empty, bound read-only
+    # Created empty for an unsandboxed run only. Sandboxed, /app/shared is an empty read-only
+    # folder of the sandbox's own root: one host folder less to make and remove per run (each
+    # rmdir cost 3-4 ms on the development machine's ext4, which discards freed blocks at once).
+    shared: Path
 
 
 def runtime_path() -> str:
@@ -115,12 +118,12 @@ def run_program(
     limits = limits or Limits(cpu_s=max(1, math.ceil(timeout_s)), memory_mb=memory_mb)
     sandboxed = require_sandbox(allow_unsandboxed=allow_unsandboxed, bwrap=bwrap)
     identity = Identity.default() if sandboxed else None
-    dirs.shared.mkdir(mode=0o750)
     prepare_output_dir(dirs.output, identity)
-    for tree in (dirs.program, dirs.ref, dirs.res, dirs.shared):
+    for tree in (dirs.program, dirs.ref, dirs.res):
         grant_tree_read(tree, identity)
     env = {"PATH": runtime_path()}
     if not sandboxed:
+        dirs.shared.mkdir(mode=0o750)
         host = {
             **PLACEHOLDERS,
             "program": str(dirs.program),
@@ -141,7 +144,6 @@ def run_program(
         str(dirs.program): PROGRAM_MOUNT,
         str(dirs.ref): REF_MOUNT,
         str(dirs.res): RES_MOUNT,
-        str(dirs.shared): SHARED_MOUNT,
     }
     return run_sandboxed(
         ["/bin/sh", "-c", substitute(command)],
@@ -154,4 +156,5 @@ def run_program(
         cwd=PROGRAM_MOUNT,
         identity=identity,
         bwrap=bwrap,
+        empty_dirs=[SHARED_MOUNT],
     )

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TypeVar
 
 from . import bwrap as bw
@@ -89,49 +86,47 @@ def run_sandboxed(
     cwd: str = "/tmp",
     identity: Identity | object | None = _DEFAULT,
     bwrap: str = bw.DEFAULT_BWRAP,
+    empty_dirs: Sequence[str] = (),
 ) -> SandboxResult:
     """Run ``argv`` under bubblewrap; paths in ``argv`` are paths *inside* the sandbox.
 
     ``readonly_binds`` maps host paths to sandbox paths; ``output_dir`` (host) is the only
-    writable bind, seen at ``output_mount``. ``env`` is added to BASE_ENV; nothing else from
+    writable bind, seen at ``output_mount``; ``empty_dirs`` are empty read-only folders with no
+    host side. ``env`` is added to BASE_ENV; nothing else from
     the worker's environment reaches the program or bwrap itself.
     """
     ident: Identity | None = Identity.default() if identity is _DEFAULT else identity  # type: ignore[assignment]
     binds = _check_sources({str(k): v for k, v in readonly_binds.items()}, ident)
     out = _check_output_dir(str(output_dir), ident) if output_dir is not None else None
-    workdir = Path(tempfile.mkdtemp(prefix="podium-sandbox-"))
-    os.chmod(workdir, 0o711)  # the sandbox uid must traverse it to reach the staging mounts
+    staged = plan_staging([*binds, *([out] if out else [])], ident)
+
+    def host(path: str) -> str:
+        return staged[path].stage if path in staged else path
+
+    command = bw.build_argv(
+        argv,
+        bwrap=bwrap,
+        readonly_binds={host(src): dest for src, dest in binds.items()},
+        output_dir=host(out) if out else None,
+        output_mount=output_mount,
+        limits=limits,
+        env={**bw.BASE_ENV, **(env or {})},
+        cwd=cwd,
+        empty_dirs=empty_dirs,
+    )
+    preexec = make_preexec(_nproc_for(limits, ident), ident, list(staged.values()))
     try:
-        staged = plan_staging([*binds, *([out] if out else [])], ident, workdir / "stage")
-
-        def host(path: str) -> str:
-            return staged[path].stage if path in staged else path
-
-        command = bw.build_argv(
-            argv,
-            bwrap=bwrap,
-            readonly_binds={host(src): dest for src, dest in binds.items()},
-            output_dir=host(out) if out else None,
-            output_mount=output_mount,
-            limits=limits,
-            env={**bw.BASE_ENV, **(env or {})},
-            cwd=cwd,
+        captured = run_captured(
+            command,
+            env={},  # bwrap's own environ is readable at /proc/1/environ without this
+            cwd="/",
+            timeout_s=timeout_s,
+            output_cap=limits.output_bytes,
+            preexec_fn=preexec,
         )
-        preexec = make_preexec(_nproc_for(limits, ident), ident, list(staged.values()))
-        try:
-            captured = run_captured(
-                command,
-                env={},  # bwrap's own environ is readable at /proc/1/environ without this
-                cwd="/",
-                timeout_s=timeout_s,
-                output_cap=limits.output_bytes,
-                preexec_fn=preexec,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise SandboxError(f"could not start bubblewrap ({bwrap}): {exc}") from exc
-        return _result(captured, sandboxed=True)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SandboxError(f"could not start bubblewrap ({bwrap}): {exc}") from exc
+    return _result(captured, sandboxed=True)
 
 
 def run_unsandboxed(
