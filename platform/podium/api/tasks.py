@@ -1,7 +1,7 @@
 """GET /api/v1/tasks/ and /api/v1/tasks/{slug}/: what a script needs to build a valid submission.
 
-Per subtask: the submission format, the scoring, and the download URL of each split's public
-inputs (gold is never listed: there is no URL for it at all).
+Per subtask: the submission format, the scoring, the download URL of each split's public
+inputs and of the subtask's download files (gold is never listed: there is no URL for it at all).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from podium.sharedtasks.models import Dataset, SharedTask, Subtask
+from podium.sharedtasks.models import DataFile, Dataset, SharedTask, Subtask
 from podium.sharedtasks.selectors import split_available_from, visible_tasks
 
 from .base import PodiumAPIView, not_found
@@ -65,6 +65,18 @@ class DownloadSerializer(serializers.Serializer):
     )
 
 
+class FileSerializer(serializers.Serializer):
+    split = serializers.CharField(help_text="Released with this split's inputs.")
+    kind = serializers.ChoiceField(choices=DataFile.Kind.values)
+    filename = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    sha256 = serializers.CharField()
+    url = serializers.URLField()
+    available_from = serializers.DateTimeField(
+        allow_null=True, help_text="Null: downloadable now (by approved participants)."
+    )
+
+
 class SubtaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
@@ -73,6 +85,10 @@ class SubtaskSerializer(serializers.Serializer):
     format = FormatSerializer(source="*")
     scoring = ScoringSerializer(source="*")
     downloads = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField(
+        help_text="Download files besides the inputs (a bundle's input data, public data and "
+        "starting kit), fetched with the same rights as the inputs."
+    )
 
     @extend_schema_field(DownloadSerializer(many=True))
     def get_downloads(self, subtask: Subtask) -> list[dict]:
@@ -89,6 +105,27 @@ class SubtaskSerializer(serializers.Serializer):
             }
             for dataset in subtask.datasets.all()
             if dataset.inputs
+        ]
+
+    @extend_schema_field(FileSerializer(many=True))
+    def get_files(self, subtask: Subtask) -> list[dict]:
+        request = self.context["request"]
+        task = self.context["task"]
+        return [
+            {
+                "split": row.split,
+                "kind": row.kind,
+                "filename": row.filename,
+                "size": row.size,
+                "sha256": row.sha256,
+                "url": request.build_absolute_uri(
+                    reverse(
+                        "web:file-download", args=[task.slug, subtask.slug, row.split, row.kind]
+                    )
+                ),
+                "available_from": split_available_from(task, row.split),
+            }
+            for row in subtask.data_files.all()
         ]
 
 
@@ -143,7 +180,8 @@ def _catalogue(viewer):
             "subtasks",
             queryset=Subtask.objects.prefetch_related(
                 # Only the inputs are listed; the gold column is not even loaded.
-                Prefetch("datasets", queryset=Dataset.objects.defer("gold"))
+                Prefetch("datasets", queryset=Dataset.objects.defer("gold")),
+                "data_files",
             ),
         ),
     )

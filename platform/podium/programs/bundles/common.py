@@ -85,6 +85,18 @@ class BundleFiles:
             return None
         return target
 
+    def download(self, value, key: str) -> tuple[Path, Path] | None:
+        """A participants' download (input data, public data, starting kit): a folder, a zip
+        (checked under the zip rules, so that participants never get a zip bomb) or any single
+        file. Returns (what to store, what to compare with the references: the unpacked form)."""
+        path = self.path(value, key)
+        if path is None:
+            return None
+        if path.is_dir() or not zipfile.is_zipfile(path):
+            return path, path
+        unpacked = self.folder(value, key)
+        return (path, unpacked) if unpacked is not None else None
+
     def text(self, value, key: str) -> str:
         path = self.path(value, key)
         if path is None:

@@ -46,29 +46,43 @@ def task_list(request: HttpRequest) -> HttpResponse:
 class Download:
     split: str
     label: str
-    rows: int
     url: str | None  # None: not for this viewer (yet); `why` says so
     why: str = ""
     opens: datetime | None = None
+    rows: int | None = None  # a split's inputs
+    size: int | None = None  # a download file (bytes)
 
 
-def _downloads(task: SharedTask, subtask, *, may_download: bool, organiser: bool) -> list:
-    """Links for the splits the viewer may fetch; the download view checks again on each GET."""
+def _download(task, split: str, known: dict, url: str, *, may_download, organiser) -> Download:
+    opens = None if organiser else split_available_from(task, split)
+    if not may_download:
+        return Download(**known, url=None, why="for registered teams")
+    if opens is not None:
+        return Download(**known, url=None, why="released on", opens=opens)
+    return Download(**known, url=url)
+
+
+def _downloads(task: SharedTask, subtask, **rights) -> list:
+    """Links for the splits' inputs and the download files the viewer may fetch; the download
+    views check again on each GET."""
     found = []
     for dataset in subtask.datasets.all():
-        opens = None if organiser else split_available_from(task, dataset.split)
         known = {
             "split": dataset.split,
-            "label": dataset.get_split_display(),
+            "label": f"{dataset.get_split_display()} inputs",
             "rows": dataset.row_count,
         }
-        if not may_download:
-            found.append(Download(**known, url=None, why="for registered teams"))
-        elif opens is not None:
-            found.append(Download(**known, url=None, why="released on", opens=opens))
-        else:
-            url = reverse("web:data-download", args=[task.slug, subtask.slug, dataset.split])
-            found.append(Download(**known, url=url))
+        url = reverse("web:data-download", args=[task.slug, subtask.slug, dataset.split])
+        found.append(_download(task, dataset.split, known, url, **rights))
+    for row in subtask.data_files.all():
+        known = {
+            "split": row.split,
+            "label": f"{row.get_kind_display()} ({row.get_split_display().lower()}): "
+            f"{row.filename}",
+            "size": row.size,
+        }
+        url = reverse("web:file-download", args=[task.slug, subtask.slug, row.split, row.kind])
+        found.append(_download(task, row.split, known, url, **rights))
     return found
 
 
@@ -77,9 +91,9 @@ def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
     task = task_or_404(request, slug)
     inputs = Dataset.objects.defer("gold").exclude(inputs="").order_by("split")
     subtasks = list(
-        task.subtasks.prefetch_related(Prefetch("datasets", queryset=inputs)).order_by(
-            "position", "slug"
-        )
+        task.subtasks.prefetch_related(
+            Prefetch("datasets", queryset=inputs), "data_files"
+        ).order_by("position", "slug")
     )
     organiser = is_organiser_of(request.user, task)
     registration = task_registration(request.user, task)
