@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from podium.programs.formats import results_format
 from podium.sharedtasks.models import Dataset, SharedTask
 from podium.sharedtasks.selectors import is_organiser_of, split_available_from, visible_tasks
 from podium.teams.models import Registration
@@ -86,14 +87,25 @@ def _downloads(task: SharedTask, subtask, **rights) -> list:
     return found
 
 
+def _upload_limits(task: SharedTask) -> str:
+    """The phases' upload size limits in words: "100 MB", or per phase when they differ."""
+    phases = list(task.phases.all())
+    sizes = {p.max_file_mb for p in phases}
+    if len(sizes) == 1:
+        return f"{sizes.pop()} MB"
+    return ", ".join(f"{p.max_file_mb} MB in {p.name}" for p in phases)
+
+
 @require_GET
 def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
     task = task_or_404(request, slug)
     inputs = Dataset.objects.defer("gold").exclude(inputs="").order_by("split")
     subtasks = list(
-        task.subtasks.prefetch_related(
-            Prefetch("datasets", queryset=inputs), "data_files"
-        ).order_by("position", "slug")
+        task.subtasks.select_related("program_scoring")
+        .prefetch_related(
+            Prefetch("datasets", queryset=inputs), "data_files", "program_scoring__columns"
+        )
+        .order_by("position", "slug")
     )
     organiser = is_organiser_of(request.user, task)
     registration = task_registration(request.user, task)
@@ -104,8 +116,14 @@ def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "task": task,
         "timeline": task_timeline(task),
         "subtasks": [
-            {"subtask": s, "downloads": _downloads(task, s, **download_rights)} for s in subtasks
+            {
+                "subtask": s,
+                "downloads": _downloads(task, s, **download_rights),
+                "results": results_format(s),
+            }
+            for s in subtasks
         ],
+        "upload_limits": _upload_limits(task),
         "organiser": organiser,
         "registration": registration,
         "team": team,
