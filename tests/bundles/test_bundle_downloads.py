@@ -245,3 +245,37 @@ subtasks:
         "subtasks[0].files.dev.starting_kit: file not found: kit (zip a folder first)",
         "subtasks[0].files.test.input_data: file not found: nowhere.zip",
     ]
+
+
+def test_an_organiser_adds_a_download_file_in_the_admin(v2_bundle, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from podium.sharedtasks.datasets import file_sha256
+    from podium.sharedtasks.forms import DataFileForm
+
+    organiser, participant, _ = people
+    task = SharedTask.objects.get(slug=bundle_import(path=v2_bundle, owner="org").task_slug)
+    subtask = task.subtasks.get()
+    admin = APIClient()
+    admin.force_login(organiser)
+    page = admin.get(f"/admin/sharedtasks/subtask/{subtask.pk}/change/").content.decode()
+    assert "data_files-TOTAL_FORMS" in page and "starting_kit.zip" in page
+
+    upload = SimpleUploadedFile("my guide.pdf", b"%PDF-1.4 guide")
+    form = DataFileForm(
+        {"split": "test", "kind": "public_data", "filename": ""},
+        {"file": upload},
+        instance=DataFile(subtask=subtask),
+    )
+    assert form.is_valid(), form.errors
+    row = form.save()
+    assert (row.filename, row.size) == ("my_guide.pdf", 14)
+    assert row.sha256 == file_sha256(upload)
+    task.visibility = "published"
+    task.save()
+    register(task, participant)
+    client = APIClient()
+    client.force_login(participant)
+    response = client.get(f"/tasks/{task.slug}/files/{subtask.slug}/test/public_data/")
+    assert body(response) == b"%PDF-1.4 guide"
+    assert 'filename="my_guide.pdf"' in response["Content-Disposition"]

@@ -3,11 +3,11 @@ or a single file), the limits and the declared columns; not the built-in format 
 placeholder."""
 
 import pytest
+from podium_client.commands.tasks import format_text
 from rest_framework.test import APIClient
 
 from podium.programs.results import Column
 from podium.programs.services import program_scoring_set
-from podium_client.commands.tasks import format_text
 
 pytestmark = pytest.mark.django_db
 

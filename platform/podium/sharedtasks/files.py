@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from podium.sharedtasks.datasets import file_sha256
@@ -59,3 +60,11 @@ def data_file_store(
         storage = row.file.storage
         transaction.on_commit(lambda: storage.delete(old_name))
     return True
+
+
+def data_file_describe(row: DataFile, upload: UploadedFile) -> None:
+    """The admin's way in: a file sent from the form becomes the row's file, with its digest,
+    size and (unless the organiser typed one) its download name."""
+    row.sha256 = file_sha256(upload)
+    row.size = upload.size or 0
+    row.filename = safe_filename(row.filename or upload.name or "", f"{row.kind}.zip")
