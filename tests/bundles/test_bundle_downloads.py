@@ -279,3 +279,11 @@ def test_an_organiser_adds_a_download_file_in_the_admin(v2_bundle, people):
     response = client.get(f"/tasks/{task.slug}/files/{subtask.slug}/test/public_data/")
     assert body(response) == b"%PDF-1.4 guide"
     assert 'filename="my_guide.pdf"' in response["Content-Disposition"]
+
+
+def test_input_data_the_bundle_keeps_private_is_not_served(v2_bundle, people):
+    yaml_path = v2_bundle / "competition.yaml"
+    yaml_path.write_text(yaml_path.read_text() + "make_input_data_available: false\n")
+    report = bundle_import(path=v2_bundle)
+    assert set(DataFile.objects.values_list("kind", flat=True)) == {"starting_kit"}
+    assert sum("make_input_data_available: false" in line for line in report.not_imported) == 2

@@ -21,7 +21,6 @@ IGNORED_V2 = {
     "image": "image (the logo)",
     "solutions": "solutions (sample submissions: try one with 'test this program')",
     "make_programs_available": "make_programs_available",
-    "make_input_data_available": "make_input_data_available",
     "contact_email": "contact_email",
     "reward": "reward",
     "auto_run_submissions": "auto_run_submissions",
@@ -29,7 +28,8 @@ IGNORED_V2 = {
     "competition_type": "competition_type",
 }
 KNOWN_V2 = {"version", "title", "description", "terms", "pages", "phases", "tasks",
-            "leaderboards", "registration_auto_approve", *IGNORED_V2}  # fmt: skip
+            "leaderboards", "registration_auto_approve", "make_input_data_available",
+            *IGNORED_V2}  # fmt: skip
 IGNORED_V1 = {
     "image": "image (the logo)",
     "end_date": None,  # used: the last phase's end

@@ -52,6 +52,13 @@ def _tasks(document: dict, files: BundleFiles, draft: BundleDraft, errors: list[
                 "upload the predictions the ingestion program would have written"
             )
         for data_key in PHASE_DATA_KEYS:
+            if data_key == "input_data" and document.get("make_input_data_available") is False:
+                if task.get(data_key) is not None:
+                    draft.not_imported.append(
+                        f"{key}.input_data: the bundle sets make_input_data_available: false, "
+                        "so it is not served"
+                    )
+                continue
             if task.get(data_key) is not None:
                 found = files.download(task[data_key], f"{key}.{data_key}")
                 if found is not None:
