@@ -18,11 +18,14 @@ def test_a_task_lists_its_subtask_format_scoring_and_phases(cast, client_for):
         "value_type": "label",
         "labels": ["human", "machine"],
         "range": None,
+        "description": "JSON lines with id and label (label).",
+        "results": None,  # a program-scored subtask's (tests/programs/test_results_format_shown)
     }
     assert subtask["scoring"] == {
         "metrics": ["accuracy", "macro_f1"],
         "primary": "accuracy",
         "direction": "higher",
+        "columns": None,
     }
     phases = {p["slug"]: p for p in body["phases"]}
     assert phases["dev"]["id"] == cast.dev.pk and phases["dev"]["is_open"] is True

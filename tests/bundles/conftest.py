@@ -2,9 +2,11 @@
 
 - `v2_bundle`: a Codabench folder (competition.yaml `version: 2`), Markdown pages, a program
   using absolute /app paths that writes scores.json (macro-averaged recall and accuracy), a dev
-  and a test task whose test reference holds public/ and private/ folders.
+  and a test task whose test reference holds public/ and private/ folders; a dev input folder,
+  a zipped test input and one starting-kit folder named by both tasks.
 - `v1_zip`: a CodaLab v1.5 zip, HTML pages, zipped program and references, a program that
-  takes `$input $output` and writes scores.txt (mean absolute error, lower is better).
+  takes `$input $output` and writes scores.txt (mean absolute error, lower is better); a zipped
+  starting kit (practice phase) and a single-file public_data (final phase).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ GOLD = ["pos", "neg", "neu"] * 4
 PUBLIC, PRIVATE = IDS[:6], IDS[6:]
 NUMBERS = [float(i) for i in range(12)]
 MARKER = "BUNDLE-GOLD-51ac"
+STARTING_KIT_README = "Starting kit: write predictions.json and zip it.\n"
 
 V2_PROGRAM = """
 import json, os
@@ -85,6 +88,11 @@ def v2_bundle(tmp_path) -> Path:
     for name, ids in (("public", PUBLIC), ("private", PRIVATE)):
         write(root / f"test_ref/{name}/gold.json", json.dumps({i: gold[i] for i in ids}))
     write(root / "test_ref/private/notes.txt", MARKER)
+    write(root / "dev_input/dev.jsonl", "".join(f'{{"id": "{i}"}}\n' for i in IDS))
+    write(root / "test_src/test.jsonl", "".join(f'{{"id": "{i}", "x": 1}}\n' for i in IDS))
+    (root / "test_input.zip").write_bytes(folder_zip(root / "test_src"))
+    write(root / "starting_kit/README.md", STARTING_KIT_README)
+    write(root / "starting_kit/sample/predictions.json", "{}")
     write(root / "overview.md", "# Sentiment\n\nClassify each *post*.\n")
     write(root / "terms.md", "Be nice.\n")
     write(
@@ -105,11 +113,14 @@ def v2_bundle(tmp_path) -> Path:
             name: Sentiment dev
             scoring_program: program
             reference_data: dev_ref
-            input_data: dev_ref
+            input_data: dev_input
+            starting_kit: starting_kit
           - index: 1
             name: Sentiment
             scoring_program: program
             reference_data: test_ref
+            input_data: test_input.zip
+            starting_kit: starting_kit
         phases:
           - index: 0
             name: Development
@@ -154,7 +165,10 @@ def v1_zip(tmp_path) -> Path:
     write(program / "metadata", "command: python $program/evaluate.py $input $output\n")
     truth = "\n".join(f"{i} {n}" for i, n in zip(IDS, NUMBERS, strict=True))
     write(root / "src/ref/truth.txt", f"{MARKER} x y\n{truth}\n")
+    write(root / "src/kit/README.txt", STARTING_KIT_README)
     (root / "bundle").mkdir(parents=True)
+    (root / "bundle/starting_kit.zip").write_bytes(folder_zip(root / "src/kit"))
+    write(root / "bundle/ids.txt", "\n".join(IDS) + "\n")
     (root / "bundle/program.zip").write_bytes(folder_zip(program))
     (root / "bundle/reference.zip").write_bytes(folder_zip(root / "src/ref"))
     write(root / "bundle/overview.html", "<p>Predict a <b>number</b>.</p><script>alert(1)</script>")
@@ -177,7 +191,7 @@ def v1_zip(tmp_path) -> Path:
             max_submissions_per_day: 0
             scoring_program: program.zip
             reference_data: reference.zip
-            starting_kit: reference.zip
+            starting_kit: starting_kit.zip
           2:
             phasenumber: 2
             label: "Final"
@@ -187,6 +201,7 @@ def v1_zip(tmp_path) -> Path:
             scoring_program: program.zip
             reference_data: reference.zip
             ingestion_program: program.zip
+            public_data: ids.txt
         leaderboard:
           leaderboards:
             RESULTS: &RESULTS

@@ -90,7 +90,7 @@ def test_a_codalab_zip_with_placeholders_and_scores_txt(v1_zip, people, sandbox,
     assert any("0 means no submissions" in w for w in report.warnings)
     assert (final.selection, final.max_total) == ("best", 5)
     assert any("ingestion_program" in item for item in report.not_imported)
-    assert any("starting_kit" in item for item in report.not_imported)
+    assert not any("starting_kit" in item for item in report.not_imported)
     subtask = task.subtasks.get()
     assert (subtask.primary_metric, subtask.direction) == ("mae", "lower")
 

@@ -184,3 +184,27 @@ def test_wait_gives_up_after_its_timeout_with_exit_2(logged_in, tmp_path, no_bro
     )
     assert result.code == 2
     assert "is still queued after 0 s" in result.err and "podium status" in result.err
+
+
+def test_a_program_scored_subtask_shows_its_results_format_and_check_says_why_not(
+    logged_in, cast, tmp_path
+):
+    from podium.programs.models import ScoringProgram
+    from podium.programs.results import Column
+    from podium.programs.services import program_scoring_set, program_version_add
+
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (folder / "metadata").write_text("command: python3 $program/score.py\n")
+    (folder / "score.py").write_text("pass\n")
+    program = ScoringProgram.objects.create(task=cast.task, name="own")
+    program_version_add(program=program, source=folder)
+    program_scoring_set(
+        subtask=cast.task.subtasks.get(slug="a"), program=program,
+        columns=[Column(key="f1", title="F1", primary=True)], results_filename="answer.txt",
+    )  # fmt: skip
+    detail = logged_in("task", "tiny")
+    assert detail.code == 0 and "A zip of result files" in " ".join(detail.out.split())
+    checked = logged_in("check", "tiny", "a", predictions(tmp_path / "p.jsonl"))
+    assert checked.code == 1
+    assert "scored by the organisers' own program" in " ".join(checked.err.split())

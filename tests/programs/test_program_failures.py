@@ -10,6 +10,7 @@ from podium.submissions.rescoring import submissions_rescore
 from podium.submissions.scoring import submission_score
 
 from .conftest import ABSOLUTE_JSON, IDS, api_submit, results_zip, write_program, write_reference
+from .test_results_zips import stored_as
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,9 @@ def test_a_program_crash_does_not_count_against_the_team(cast, sandbox):
 def test_a_bad_results_zip_is_the_teams_failure_and_counts(cast, sandbox):
     cast.dev.count_failed = True
     cast.dev.save()
-    submission_id = api_submit(cast.participant, cast.dev, b"PK\x05\x06" + b"\0" * 18)
+    # An empty zip is refused at upload; one that reached storage fails at scoring.
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    stored_as(submission_id, b"PK\x05\x06" + b"\0" * 18)
     assert submission_score(submission_id=submission_id) == "failed"
     submission = Submission.objects.get(pk=submission_id)
     assert "holds no files" in submission.error

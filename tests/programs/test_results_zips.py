@@ -11,7 +11,7 @@ from podium.programs.unpack import RESULTS_LIMITS, UnpackError, UnpackLimits, sa
 from podium.submissions.models import Submission
 from podium.submissions.scoring import submission_score
 
-from .conftest import api_read, api_submit
+from .conftest import api_read, api_submit, results_zip
 
 
 def make_zip(members: list[tuple[zipfile.ZipInfo | str, bytes]], **kwargs) -> bytes:
@@ -94,9 +94,18 @@ def test_nested_zips_stay_files(tmp_path):
     assert (tmp_path / "out/inner.zip").read_bytes() == inner
 
 
+def stored_as(submission_id: int, content: bytes) -> None:
+    """Replace a stored upload's bytes, as a file that reached storage without the upload
+    check would be (an older release, a restored backup): scoring must still refuse it."""
+    submission = Submission.objects.get(pk=submission_id)
+    with submission.file.storage.open(submission.file.name, "wb") as handle:
+        handle.write(content)
+
+
 @pytest.mark.django_db
-def test_a_traversal_zip_fails_the_submission_with_the_rule(cast, sandbox):
-    submission_id = api_submit(cast.participant, cast.dev, make_zip([("../../x.txt", b"x")]))
+def test_a_traversal_zip_in_storage_fails_the_submission_with_the_rule(cast, sandbox):
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    stored_as(submission_id, make_zip([("../../x.txt", b"x")]))
     assert submission_score(submission_id=submission_id) == "failed"
     body, _ = api_read(cast.participant, submission_id)
     assert "'..' is not allowed" in body["error"]
@@ -104,9 +113,9 @@ def test_a_traversal_zip_fails_the_submission_with_the_rule(cast, sandbox):
 
 
 @pytest.mark.django_db
-def test_a_zip_bomb_submission_fails_and_the_worker_goes_on(cast, sandbox):
-    bomb = make_zip([("predictions.txt", b"\0" * (300 << 20))])
-    submission_id = api_submit(cast.participant, cast.dev, bomb)
+def test_a_zip_bomb_in_storage_fails_and_the_worker_goes_on(cast, sandbox):
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    stored_as(submission_id, make_zip([("predictions.txt", b"\0" * (300 << 20))]))
     assert submission_score(submission_id=submission_id) == "failed"
     body, _ = api_read(cast.participant, submission_id)
     assert "zip bomb" in body["error"] or "total size limit" in body["error"]

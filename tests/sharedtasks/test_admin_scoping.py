@@ -71,6 +71,8 @@ def test_an_organiser_cannot_attach_a_subtask_to_another_organisers_task(client,
             "group_fields": "[]",
             "datasets-TOTAL_FORMS": 0,
             "datasets-INITIAL_FORMS": 0,
+            "data_files-TOTAL_FORMS": 0,
+            "data_files-INITIAL_FORMS": 0,
         },
     )
     assert not Subtask.objects.filter(task=theirs).exists()

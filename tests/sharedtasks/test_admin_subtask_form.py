@@ -70,6 +70,9 @@ def subtask_post(task, **overrides) -> dict:
         "group_fields": "",
         "datasets-TOTAL_FORMS": 0,
         "datasets-INITIAL_FORMS": 0,
+        # The download files' inline (a page the admin renders sends its management form too).
+        "data_files-TOTAL_FORMS": 0,
+        "data_files-INITIAL_FORMS": 0,
     }
     data.update(overrides)
     return data
@@ -144,6 +147,7 @@ def test_files_uploaded_to_an_existing_split_are_counted(client, task, organiser
     )
     datasets = list(subtask.datasets.order_by("split"))
     data.update({"datasets-TOTAL_FORMS": len(datasets), "datasets-INITIAL_FORMS": len(datasets)})
+    data.update({"data_files-TOTAL_FORMS": 0, "data_files-INITIAL_FORMS": 0})
     files = split_files("dev")
     for n, dataset in enumerate(datasets):
         data.update({f"datasets-{n}-id": dataset.pk, f"datasets-{n}-split": dataset.split})

@@ -66,6 +66,12 @@ def run_check(args) -> int:
     task = task_of(api, args.slug)
     subtask = subtask_of(task, args.subtask)
     phase = phase_of(task, args.phase)
+    if subtask["format"]["file_format"] == "results":
+        raise Failure(
+            f"{task['slug']}/{subtask['slug']} is scored by the organisers' own program, which "
+            f"reads the files itself; `podium check` cannot check them. What to upload: "
+            f"{subtask['format'].get('description', '')}"
+        )
     inputs = args.inputs or args.data_dir / file_name(task["slug"], subtask["slug"], phase["split"])
     if not inputs.exists():
         raise Failure(

@@ -41,6 +41,8 @@ def run_tasks(args) -> int:
 
 
 def format_text(fmt: dict[str, Any]) -> str:
+    if fmt["file_format"] == "results":  # scored by the organisers' program
+        return fmt.get("description") or "a results zip or a single file"
     text = f"{fmt['file_format']}: {fmt['id_field']} + {fmt['value_field']} ({fmt['value_type']})"
     if fmt["file_format"] == "txt":
         text = f"txt: one {fmt['value_type']} per line, in input order"

@@ -124,19 +124,51 @@ def safe_extract(source: str | os.PathLike, dest: Path, *, limits: UnpackLimits)
     return written
 
 
-def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: int) -> int:
+def check_zip(source, *, limits: UnpackLimits) -> int:
+    """Apply every rule of ``safe_extract`` to the zip at ``source`` (a path or a seekable
+    binary file) without writing anything: each member is inflated in 64 KB blocks and thrown
+    away, so a zip bomb costs CPU time up to the size limit, never memory or disk. Returns the
+    number of files; raises UnpackError naming the rule (as extraction would)."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile as exc:
+        raise UnpackError(f"not a valid zip file ({exc})") from exc
+    count = 0
+    try:
+        with archive:
+            budget = limits.max_total_bytes
+            for info in check_members(archive, limits):
+                if _member_path(info, limits) is None:
+                    continue
+                budget -= _stream_member(archive, info, budget, None)
+                count += 1
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise UnpackError(f"the zip cannot be read ({exc})") from exc
+    return count
+
+
+def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, out) -> int:
+    """Inflate one member into ``out`` (or nowhere), counting: the header's sizes are not
+    trusted. zipfile checks the CRC at the end of the member."""
     size = 0
-    # O_EXCL: a second member of the same name (or one that collides with a folder) cannot
-    # overwrite what is already there.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with archive.open(info) as source, os.fdopen(fd, "wb") as out:
+    with archive.open(info) as source:
         while chunk := source.read(1 << 16):
             size += len(chunk)
             if size > info.file_size:
                 raise UnpackError(f"{info.filename!r}: inflates past its declared size")
             if size > budget:
                 raise UnpackError("the zip unpacks past the total size limit")
-            out.write(chunk)
+            if out is not None:
+                out.write(chunk)
+    return size
+
+
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: int) -> int:
+    # O_EXCL: a second member of the same name (or one that collides with a folder) cannot
+    # overwrite what is already there.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as out:
+        size = _stream_member(archive, info, budget, out)
     if info.external_attr >> 16 & 0o100:
         target.chmod(0o755)
     return size

@@ -7,8 +7,15 @@ from django.utils.html import format_html, format_html_join
 from podium.admin_scoping import OwnRowsOnly, ScopedModelAdmin
 from podium.permissions import ORGANISERS_GROUP, is_organiser
 from podium.sharedtasks.datasets import dataset_store_uploads
-from podium.sharedtasks.forms import DatasetForm, DatasetFormSet, SubtaskForm
-from podium.sharedtasks.models import SPANS_AND_COVERAGE_FIELDS, Dataset, Phase, SharedTask, Subtask
+from podium.sharedtasks.forms import DataFileForm, DatasetForm, DatasetFormSet, SubtaskForm
+from podium.sharedtasks.models import (
+    SPANS_AND_COVERAGE_FIELDS,
+    DataFile,
+    Dataset,
+    Phase,
+    SharedTask,
+    Subtask,
+)
 from podium.sharedtasks.tasktemplates.admin import register_template_view
 
 
@@ -121,13 +128,22 @@ class DatasetInline(OrganiserInline, admin.StackedInline):
     readonly_fields = ["row_count"]
 
 
+class DataFileInline(OrganiserInline, admin.TabularInline):
+    model = DataFile
+    form = DataFileForm
+    extra = 0
+    verbose_name = "download file (starting kit, input data; served like the split's inputs)"
+    fields = ["split", "kind", "file", "filename", "size", "sha256"]
+    readonly_fields = ["size", "sha256"]
+
+
 @admin.register(Subtask)
 class SubtaskAdmin(ScopedModelAdmin):
     form = SubtaskForm
     list_display = ["__str__", "title", "file_format", "primary_metric", "direction", "splits"]
     list_filter = [("task", OwnRowsOnly)]
     search_fields = ["title", "slug", "task__title"]
-    inlines = [DatasetInline]
+    inlines = [DatasetInline, DataFileInline]
     fieldsets = [
         (None, {"fields": ["task", ("slug", "position"), "title", "description"]}),
         (

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import UploadedFile
 import scorers
 from podium.sharedtasks.admin_fields import ListField, MetricsField
 from podium.sharedtasks.datasets import dataset_check_uploads
-from podium.sharedtasks.models import Dataset, Subtask
+from podium.sharedtasks.files import data_file_describe, safe_filename
+from podium.sharedtasks.models import DataFile, Dataset, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
 
 
@@ -134,3 +135,28 @@ class DatasetForm(forms.ModelForm):
 class DatasetFormSet(forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "subtask": self.instance}
+
+
+class DataFileForm(forms.ModelForm):
+    """A download file (a starting kit, input data): stored as uploaded, served like the split's
+    inputs. Never upload gold or reference data here."""
+
+    class Meta:
+        model = DataFile
+        fields = ["split", "kind", "file", "filename"]
+        widgets = {"file": StoredFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filename"].required = False
+        self.fields["filename"].help_text = "Empty: the uploaded file's name."
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            if "filename" not in self.changed_data:
+                self.instance.filename = ""
+            data_file_describe(self.instance, upload)
+        elif not self.instance.filename:
+            self.instance.filename = safe_filename(self.instance.file.name, "download")
+        return super().save(commit)

@@ -260,6 +260,52 @@ class Dataset(models.Model):
         return f"{self.subtask} [{self.split}]"
 
 
+def data_file_upload_to(data_file: "DataFile", filename: str) -> str:
+    subtask = data_file.subtask
+    return f"files/{subtask.task.slug}/{subtask.slug}/{data_file.split}/{filename}"
+
+
+class DataFile(models.Model):
+    """A file participants download besides a split's JSONL inputs: a bundle's input data,
+    public data or starting kit, served as stored (a zip or a single file).
+
+    Released with its split, to the same people as the split's inputs
+    (`teams.selectors.download_refusal`); never a reference or gold file (those live in
+    `GoldStorage` and have no URL).
+    """
+
+    class Kind(models.TextChoices):
+        INPUT_DATA = "input_data", "Input data"
+        PUBLIC_DATA = "public_data", "Public data"
+        STARTING_KIT = "starting_kit", "Starting kit"
+
+    subtask = models.ForeignKey(Subtask, on_delete=models.CASCADE, related_name="data_files")
+    split = models.CharField(
+        max_length=8,
+        choices=Dataset.Split.choices,
+        help_text="Released when this split's data is (a test file when the test phase opens).",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file = models.FileField(upload_to=data_file_upload_to, max_length=300)
+    filename = models.CharField(
+        max_length=200, help_text="The name participants' downloads get, e.g. starting_kit.zip."
+    )
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["subtask", "split", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subtask", "split", "kind"], name="data_file_one_per_subtask_split_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subtask} [{self.split}] {self.get_kind_display()}"
+
+
 class PhaseQuerySet(models.QuerySet):
     def open(self, at=None):
         """Phases accepting submissions at `at` (now by default): start <= at < end."""

@@ -3,12 +3,15 @@
 import hashlib
 import logging
 import uuid
+import zipfile
 from typing import cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from podium.programs.models import ProgramScoring
+from podium.programs.unpack import RESULTS_LIMITS, UnpackError, check_zip
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions import enqueue
 from podium.submissions.models import Submission, TeamPhaseQuota
@@ -65,6 +68,30 @@ def submitting_team(*, user, phase: Phase) -> Team:
             code="submitted_with_other_team",
         )
     return team
+
+
+def _check_results_zip(subtask: Subtask, upload: UploadedFile) -> None:
+    """A program-scored subtask's results zip, under the rules scoring unpacks it with
+    (docs/scoring-programs.md), so that a zip bomb, a path traversal, a symlink or too many
+    files is refused now, before it is stored or counted, rather than failing at scoring.
+    Streamed from the upload (memory or Django's temporary file): nothing is inflated whole.
+    Scoring checks again (the stored file is what it unpacks)."""
+    if not ProgramScoring.objects.filter(subtask=subtask).exists():
+        return
+    handle = upload.file
+    if handle is None:
+        return
+    try:
+        if not zipfile.is_zipfile(handle):
+            return  # a single results file: placed in res/ as it is
+        try:
+            files = check_zip(handle, limits=RESULTS_LIMITS)
+        except UnpackError as exc:
+            raise SubmissionRefused(f"The results zip was refused: {exc}.", code="bad_zip") from exc
+        if not files:
+            raise SubmissionRefused("The results zip holds no files.", code="bad_zip")
+    finally:
+        upload.seek(0)
 
 
 def _check_file(phase: Phase, upload: UploadedFile) -> str:
@@ -156,12 +183,14 @@ def _save_and_enqueue(submission: Submission, *, check=None) -> Submission:
 
 def _stored(*, phase, subtask, upload, user, team, method_name, description) -> Submission:
     """An unsaved Submission whose file is already checked, hashed and stored."""
+    sha256 = _check_file(phase, upload)
+    _check_results_zip(subtask, upload)
     submission = Submission(
         team=team,
         user=user,
         phase=phase,
         subtask=subtask,
-        sha256=_check_file(phase, upload),
+        sha256=sha256,
         size=upload.size,
         original_name=(upload.name or "")[:255],
         method_name=method_name.strip(),

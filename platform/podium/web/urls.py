@@ -55,6 +55,11 @@ urlpatterns = [
         data.data_download,
         name="data-download",
     ),
+    path(
+        "tasks/<slug:slug>/files/<slug:subtask>/<slug:split>/<slug:kind>/",
+        data.file_download,
+        name="file-download",
+    ),
     path("teams/", teams.team, name="team"),
     path("teams/create/", teams.team_create_view, name="team-create"),
     path("teams/join/", teams.team_join_view, name="team-join"),

@@ -21,7 +21,6 @@ IGNORED_V2 = {
     "image": "image (the logo)",
     "solutions": "solutions (sample submissions: try one with 'test this program')",
     "make_programs_available": "make_programs_available",
-    "make_input_data_available": "make_input_data_available",
     "contact_email": "contact_email",
     "reward": "reward",
     "auto_run_submissions": "auto_run_submissions",
@@ -29,7 +28,8 @@ IGNORED_V2 = {
     "competition_type": "competition_type",
 }
 KNOWN_V2 = {"version", "title", "description", "terms", "pages", "phases", "tasks",
-            "leaderboards", "registration_auto_approve", *IGNORED_V2}  # fmt: skip
+            "leaderboards", "registration_auto_approve", "make_input_data_available",
+            *IGNORED_V2}  # fmt: skip
 IGNORED_V1 = {
     "image": "image (the logo)",
     "end_date": None,  # used: the last phase's end
@@ -84,6 +84,18 @@ class BundleFiles:
             self.errors.append(f"{key}: {exc}")
             return None
         return target
+
+    def download(self, value, key: str) -> tuple[Path, Path] | None:
+        """A participants' download (input data, public data, starting kit): a folder, a zip
+        (checked under the zip rules, so that participants never get a zip bomb) or any single
+        file. Returns (what to store, what to compare with the references: the unpacked form)."""
+        path = self.path(value, key)
+        if path is None:
+            return None
+        if path.is_dir() or not zipfile.is_zipfile(path):
+            return path, path
+        unpacked = self.folder(value, key)
+        return (path, unpacked) if unpacked is not None else None
 
     def text(self, value, key: str) -> str:
         path = self.path(value, key)

@@ -49,6 +49,8 @@ class TaskDraft:
     program: Path | None = None
     reference: Path | None = None
     ingestion: bool = False
+    # input_data / public_data / starting_kit -> (what to store, its unpacked form)
+    downloads: dict[str, tuple[Path, Path]] = field(default_factory=dict)
 
 
 @dataclass

@@ -15,11 +15,14 @@ from podium.programs.bundles.reader import open_bundle, read_bundle
 from podium.programs.models import ScoringProgram
 from podium.programs.services import (
     ProgramConfigError,
+    pack_folder,
     program_check,
     program_scoring_set,
     program_version_add,
     reference_store,
 )
+from podium.sharedtasks.datasets import file_sha256
+from podium.sharedtasks.files import data_file_store
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
 from podium.sharedtasks.taskfile.importer import row_update_or_create
 
@@ -43,6 +46,8 @@ class _SubtaskPlan:
     program_key: str
     references: dict[tuple[str, str], Path] = field(default_factory=dict)  # (split, partition)
     time_limit_s: int | None = None
+    # (split, kind) -> (the file to store, its download name)
+    downloads: dict[tuple[str, str], tuple[Path, str]] = field(default_factory=dict)
 
 
 class _DryRun(Exception):
@@ -72,7 +77,65 @@ def _same(a: Path, b: Path) -> bool:
     return a == b or _tree_digest(a) == _tree_digest(b)
 
 
-def _plan(draft: BundleDraft, errors: list[str]) -> list[_SubtaskPlan]:
+def _file_digests(path: Path) -> dict[str, str]:
+    """sha256 -> relative name of every non-empty file under ``path`` (or of ``path``)."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    found = {}
+    for item in files:
+        if item.stat().st_size:
+            name = item.name if item == path else item.relative_to(path).as_posix()
+            found.setdefault(file_sha256(item), name)
+    return found
+
+
+def _content(path: Path) -> str:
+    return _tree_digest(path) if path.is_dir() else file_sha256(path)
+
+
+def _plan_downloads(draft: BundleDraft, plan: _SubtaskPlan, phases, position: int, work: Path):
+    """The subtask's downloads: each phase's task's input data, public data and starting kit,
+    released with that phase's split. The same content on a later split is stored once, on the
+    earliest (it is public from then on anyway). A download holding a file of any reference
+    is not imported: reference data is gold and never served."""
+    gold = {}
+    for task in draft.tasks.values():
+        if task.reference is not None:
+            gold.update(_file_digests(task.reference))
+    seen: dict[str, set[str]] = {}
+    for phase in phases:
+        task = draft.tasks[phase.tasks[position]]
+        for kind, (source, unpacked) in sorted(task.downloads.items()):
+            where = f"{task.key}.{kind}"
+            leaked = next((n for d, n in _file_digests(unpacked).items() if d in gold), None)
+            if leaked is not None:
+                draft.not_imported.append(
+                    f"{where}: holds {leaked!r}, a file of the reference data; reference data "
+                    "is gold and never served, so this download is not imported"
+                )
+                continue
+            digest = _content(unpacked)
+            if digest in seen.setdefault(kind, set()):
+                continue
+            if (phase.split, kind) in plan.downloads:
+                draft.warnings.append(
+                    f"{where}: differs from an earlier phase's on the {phase.split} split; the "
+                    "earlier one is kept"
+                )
+                continue
+            seen[kind].add(digest)
+            if source.is_dir():
+                packed = work / f"download-{len(list(work.glob('download-*')))}.zip"
+                try:
+                    pack_folder(source, packed)
+                except ProgramConfigError as exc:
+                    draft.warnings.append(f"{where}: not imported: {exc}")
+                    continue
+                plan.downloads[(phase.split, kind)] = (packed, f"{source.name}.zip")
+            else:
+                plan.downloads[(phase.split, kind)] = (source, source.name)
+
+
+def _plan(draft: BundleDraft, errors: list[str], work: Path) -> list[_SubtaskPlan]:
     width = max((len(p.tasks) for p in draft.phases), default=0)
     plans: list[_SubtaskPlan] = []
     for position in range(width):
@@ -118,6 +181,7 @@ def _plan(draft: BundleDraft, errors: list[str]) -> list[_SubtaskPlan]:
                         f"{phase.key}: its reference data differs from an earlier phase on the "
                         f"{phase.split} split; the earlier one is kept"
                     )
+        _plan_downloads(draft, plan, phases, position, work)
         try:
             program_check(plan.program)
         except ProgramConfigError as exc:
@@ -186,6 +250,12 @@ def _apply(draft, plans, owner, publish: bool, report: BundleReport) -> None:
                 subtask=subtask, split=split, partition=partition, source=folder, dry_run=dry
             ):
                 report.changes.append(f"subtask {subtask.slug}: {split}/{partition} reference")
+        for (split, kind), (source, filename) in sorted(plan.downloads.items()):
+            if data_file_store(
+                subtask=subtask, split=split, kind=kind, path=source, filename=filename,
+                dry_run=dry,
+            ):  # fmt: skip
+                report.changes.append(f"subtask {subtask.slug}: {split} {kind} ({filename})")
     for phase in draft.phases:
         values = {
             "name": phase.name[:200], "kind": phase.kind, "split": phase.split,
@@ -212,7 +282,7 @@ def bundle_import(
         work = Path(scratch)
         draft = read_bundle(open_bundle(path, work), work)
         errors: list[str] = []
-        plans = _plan(draft, errors)
+        plans = _plan(draft, errors, work)
         if not any(c.primary for c in draft.columns):
             errors.append("leaderboards: no shown column to rank by")
         if errors:

@@ -63,7 +63,9 @@ def _phases(document: dict, files: BundleFiles, draft: BundleDraft, errors: list
             )
         for data_key in PHASE_DATA_KEYS:
             if phase.get(data_key) is not None:
-                draft.not_imported.append(f"{key}.{data_key} (downloads are not imported)")
+                found = files.download(phase[data_key], f"{key}.{data_key}")
+                if found is not None:
+                    task.downloads[data_key] = found
         draft.tasks[key] = task
         # CodaLab: a limit of 0 means no submissions at all (Codabench: unlimited).
         per_day = integer(phase.get("max_submissions_per_day"), f"{key}.max_submissions_per_day",

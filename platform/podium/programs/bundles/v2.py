@@ -5,6 +5,7 @@ from __future__ import annotations
 from podium.programs.bundles.common import (
     IGNORED_V2,
     KNOWN_V2,
+    PHASE_DATA_KEYS,
     BundleFiles,
     column_list,
     finish_phases,
@@ -50,9 +51,18 @@ def _tasks(document: dict, files: BundleFiles, draft: BundleDraft, errors: list[
                 f"{key}.ingestion_program: Podium scores result submissions only; participants "
                 "upload the predictions the ingestion program would have written"
             )
-        for data_key in ("input_data", "public_data", "starting_kit"):
+        for data_key in PHASE_DATA_KEYS:
+            if data_key == "input_data" and document.get("make_input_data_available") is False:
+                if task.get(data_key) is not None:
+                    draft.not_imported.append(
+                        f"{key}.input_data: the bundle sets make_input_data_available: false, "
+                        "so it is not served"
+                    )
+                continue
             if task.get(data_key) is not None:
-                draft.not_imported.append(f"{key}.{data_key} (downloads are not imported)")
+                found = files.download(task[data_key], f"{key}.{data_key}")
+                if found is not None:
+                    item.downloads[data_key] = found
         draft.tasks[index] = item
 
 

@@ -78,6 +78,12 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
             files["gold"] = f"data/{subtask.slug}/{dataset.split}.gold.jsonl"
             _copy(dataset.gold, out_dir / files["gold"])
         data[dataset.split] = files
+    downloads: dict = {}
+    for row in subtask.data_files.all():
+        # One folder per split and kind: two kinds may have the same file name.
+        name = f"files/{subtask.slug}/{row.split}/{row.kind}/{row.filename}"
+        _copy(row.file, out_dir / name)
+        downloads.setdefault(row.split, {})[row.kind] = name
     document = {
         "slug": subtask.slug,
         "title": subtask.title,
@@ -85,6 +91,7 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
         "format": _format(subtask),
         "scorer": _scorer(subtask),
         "data": data,
+        **({"files": downloads} if downloads else {}),
         **({"baseline": subtask.baseline_method} if subtask.baseline_method else {}),
     }
     for extension in EXTENSIONS.values():
@@ -129,7 +136,9 @@ def task_export(*, task: SharedTask, out_dir: Path) -> Path:
         "registration": task.registration_policy,
         "canary": task.canary,
         "organisers": sorted(task.organisers.values_list("username", flat=True)),
-        "subtasks": [_subtask(s, out_dir) for s in task.subtasks.prefetch_related("datasets")],
+        "subtasks": [
+            _subtask(s, out_dir) for s in task.subtasks.prefetch_related("datasets", "data_files")
+        ],
         "phases": [_phase(p) for p in task.phases.all()],
     }
     path = out_dir / "task.yaml"

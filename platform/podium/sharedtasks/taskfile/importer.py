@@ -9,6 +9,7 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from podium.sharedtasks.datasets import dataset_check_files, dataset_store
+from podium.sharedtasks.files import data_file_store
 from podium.sharedtasks.models import Phase, SharedTask, Subtask
 from podium.sharedtasks.taskfile.extensions import EXTENSIONS
 from podium.sharedtasks.taskfile.schema import PhaseSpec, SubtaskSpec, TaskSpec, format_errors
@@ -74,6 +75,26 @@ def _data_paths(spec: TaskSpec, base_dir: Path) -> tuple[dict, list[str]]:
                     errors.append(f"subtasks[{index}].data.{split}.{role}: file not found: {name}")
                 resolved.append(path)
             paths[(index, split)] = (resolved[0], resolved[1])
+    return paths, errors
+
+
+def _file_paths(spec: TaskSpec, base_dir: Path) -> tuple[dict, list[str]]:
+    """(subtask index, split, kind) -> the download file's path; the missing ones reported."""
+    paths: dict[tuple[int, str, str], Path] = {}
+    errors = []
+    for index, subtask in enumerate(spec.subtasks):
+        for split in ("train", "dev", "test"):
+            kinds = getattr(subtask.files, split)
+            for kind, name in (kinds.model_dump() if kinds else {}).items():
+                if name is None:
+                    continue
+                path = (base_dir / name).resolve()
+                if not path.is_file():
+                    errors.append(
+                        f"subtasks[{index}].files.{split}.{kind}: file not found: {name}"
+                        + (" (zip a folder first)" if path.is_dir() else "")
+                    )
+                paths[(index, split, kind)] = path
     return paths, errors
 
 
@@ -193,6 +214,8 @@ def task_import(
     """
     spec = parse_task_file(path, overrides)
     paths, errors = _data_paths(spec, path.parent)
+    file_paths, file_errors = _file_paths(spec, path.parent)
+    errors += file_errors
     users = {u.username: u for u in get_user_model().objects.filter(username__in=spec.organisers)}
     errors += [
         f"organisers[{i}]: no user named {name!r}"
@@ -212,7 +235,7 @@ def task_import(
     report = ImportReport(task_slug=spec.slug, dry_run=dry_run)
     try:
         with transaction.atomic():
-            _apply_task(spec, paths, users, report, base_dir=path.parent)
+            _apply_task(spec, paths, users, report, base_dir=path.parent, file_paths=file_paths)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -221,7 +244,13 @@ def task_import(
 
 
 def _apply_task(
-    spec: TaskSpec, paths: dict, users: dict, report: ImportReport, *, base_dir: Path
+    spec: TaskSpec,
+    paths: dict,
+    users: dict,
+    report: ImportReport,
+    *,
+    base_dir: Path,
+    file_paths: dict,
 ) -> None:
     values = {
         "title": spec.title,
@@ -259,6 +288,16 @@ def _apply_task(
                 dry_run=report.dry_run,
             ):
                 report.changes.append(f"subtask {subtask.slug}: {split} data stored")
+        for (at, split, kind), file_path in sorted(file_paths.items()):
+            if at == index and data_file_store(
+                subtask=subtask,
+                split=split,
+                kind=kind,
+                path=file_path,
+                filename=file_path.name,
+                dry_run=report.dry_run,
+            ):
+                report.changes.append(f"subtask {subtask.slug}: {split} {kind} ({file_path.name})")
         for extension in EXTENSIONS.values():
             report.changes += extension.apply(subtask, subtask_spec, base_dir, report.dry_run)
     for phase_spec in spec.phases:

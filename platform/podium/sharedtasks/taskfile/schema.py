@@ -128,6 +128,20 @@ class DataSpec(Strict):
     test: SplitFiles | None = None
 
 
+class KindFiles(Strict):
+    """A split's download files besides its inputs, each a path relative to the task file."""
+
+    input_data: str | None = None
+    public_data: str | None = None
+    starting_kit: str | None = None
+
+
+class FilesSpec(Strict):
+    train: KindFiles | None = None
+    dev: KindFiles | None = None
+    test: KindFiles | None = None
+
+
 class SubtaskSpec(BaselineField):
     slug: Slug
     title: str
@@ -135,6 +149,8 @@ class SubtaskSpec(BaselineField):
     format: FormatSpec
     scorer: ScorerSpec | None = None
     data: DataSpec = Field(default_factory=DataSpec)
+    # Download files (a bundle's input data, public data, starting kit), released with a split.
+    files: FilesSpec = Field(default_factory=FilesSpec)
     # Scored by an organiser's program instead of `scorer` (podium.programs checks the block:
     # docs/scoring-programs.md).
     program: dict[str, Any] | None = None

@@ -1,14 +1,22 @@
-"""GET /tasks/<slug>/data/<subtask>/<split>/: a split's public inputs, stamped with the canary."""
+"""GET /tasks/<slug>/data/<subtask>/<split>/: a split's public inputs, stamped with the canary;
+GET /tasks/<slug>/files/<subtask>/<split>/<kind>/: a download file of that split, as stored."""
 
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from podium.sharedtasks.models import DataFile
 from podium.sharedtasks.selectors import visible_tasks
 from podium.teams.selectors import download_refusal
 from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
@@ -25,22 +33,21 @@ def _refuse(request: HttpRequest, message: str, *, code: str, status: int) -> Ht
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
-def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> HttpResponse:
-    """The public inputs of one split, for approved participants and organisers.
+def _viewer(request: HttpRequest):
+    """The authenticated user, or the response that refuses the request.
 
     A browser session or an API token (`Authorization: Token ...`) authenticates: the API lists
     these URLs so that scripts can fetch the data. Anonymous browsers are sent to the login page;
-    a request with a bad token gets 401; a signed-in user who may not download gets 403.
+    a request with a bad token gets 401.
     """
     user = request.user
     if not user.is_authenticated and _wants_json(request):
         try:
             found = TokenAuthentication().authenticate(request)
         except AuthenticationFailed as exc:
-            return _refuse(request, str(exc.detail), code="not_authenticated", status=401)
+            return None, _refuse(request, str(exc.detail), code="not_authenticated", status=401)
         if found is None:
-            return _refuse(
+            return None, _refuse(
                 request,
                 "Authenticate with 'Authorization: Token <key>'.",
                 code="not_authenticated",
@@ -48,7 +55,17 @@ def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> 
             )
         user = found[0]
     if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return None, redirect_to_login(request.get_full_path())
+    return user, None
+
+
+@require_GET
+def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> HttpResponse:
+    """The public inputs of one split, for approved participants and organisers; a signed-in
+    user who may not download gets 403."""
+    user, refused = _viewer(request)
+    if refused is not None:
+        return refused
     task = get_object_or_404(visible_tasks(user), slug=slug)
     subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
     refusal = download_refusal(user, task, split)
@@ -66,3 +83,31 @@ def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> 
         f'attachment; filename="{inputs_filename(subtask_obj, split)}"'
     )
     return response
+
+
+@require_GET
+def file_download(
+    request: HttpRequest, slug: str, subtask: str, split: str, kind: str
+) -> HttpResponse:
+    """A subtask's download file (input data, public data, starting kit) of one split, as
+    stored: the same people as the split's inputs may fetch it, from the same time on."""
+    user, refused = _viewer(request)
+    if refused is not None:
+        return refused
+    task = get_object_or_404(visible_tasks(user), slug=slug)
+    subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
+    refusal = download_refusal(user, task, split)
+    if refusal:
+        return _refuse(request, refusal, code="permission_denied", status=403)
+    row = DataFile.objects.filter(subtask=subtask_obj, split=split, kind=kind).first()
+    if row is None:
+        return _refuse(
+            request,
+            f"Subtask {subtask!r} has no {kind!r} file for the {split!r} split.",
+            code="not_found",
+            status=404,
+        )
+    # FileResponse streams the stored file in blocks and sets Content-Length.
+    return FileResponse(
+        row.file.storage.open(row.file.name, "rb"), as_attachment=True, filename=row.filename
+    )

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from podium.programs.formats import results_format
 from podium.sharedtasks.models import Dataset, SharedTask
 from podium.sharedtasks.selectors import is_organiser_of, split_available_from, visible_tasks
 from podium.teams.models import Registration
@@ -46,30 +47,53 @@ def task_list(request: HttpRequest) -> HttpResponse:
 class Download:
     split: str
     label: str
-    rows: int
     url: str | None  # None: not for this viewer (yet); `why` says so
     why: str = ""
     opens: datetime | None = None
+    rows: int | None = None  # a split's inputs
+    size: int | None = None  # a download file (bytes)
 
 
-def _downloads(task: SharedTask, subtask, *, may_download: bool, organiser: bool) -> list:
-    """Links for the splits the viewer may fetch; the download view checks again on each GET."""
+def _download(task, split: str, known: dict, url: str, *, may_download, organiser) -> Download:
+    opens = None if organiser else split_available_from(task, split)
+    if not may_download:
+        return Download(**known, url=None, why="for registered teams")
+    if opens is not None:
+        return Download(**known, url=None, why="released on", opens=opens)
+    return Download(**known, url=url)
+
+
+def _downloads(task: SharedTask, subtask, **rights) -> list:
+    """Links for the splits' inputs and the download files the viewer may fetch; the download
+    views check again on each GET."""
     found = []
     for dataset in subtask.datasets.all():
-        opens = None if organiser else split_available_from(task, dataset.split)
         known = {
             "split": dataset.split,
-            "label": dataset.get_split_display(),
+            "label": f"{dataset.get_split_display()} inputs",
             "rows": dataset.row_count,
         }
-        if not may_download:
-            found.append(Download(**known, url=None, why="for registered teams"))
-        elif opens is not None:
-            found.append(Download(**known, url=None, why="released on", opens=opens))
-        else:
-            url = reverse("web:data-download", args=[task.slug, subtask.slug, dataset.split])
-            found.append(Download(**known, url=url))
+        url = reverse("web:data-download", args=[task.slug, subtask.slug, dataset.split])
+        found.append(_download(task, dataset.split, known, url, **rights))
+    for row in subtask.data_files.all():
+        known = {
+            "split": row.split,
+            "label": f"{row.get_kind_display()} ({row.get_split_display().lower()}): "
+            f"{row.filename}",
+            "size": row.size,
+        }
+        url = reverse("web:file-download", args=[task.slug, subtask.slug, row.split, row.kind])
+        found.append(_download(task, row.split, known, url, **rights))
     return found
+
+
+def _upload_limits(task: SharedTask) -> str:
+    """The phases' upload size limits in words: "100 MB", or per phase when they differ."""
+    phases = list(task.phases.all())
+    sizes = {p.max_file_mb for p in phases}
+    if len(sizes) == 1:
+        return f"{sizes.pop()} MB"
+    return ", ".join(f"{p.max_file_mb} MB in {p.name}" for p in phases)
 
 
 @require_GET
@@ -77,9 +101,11 @@ def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
     task = task_or_404(request, slug)
     inputs = Dataset.objects.defer("gold").exclude(inputs="").order_by("split")
     subtasks = list(
-        task.subtasks.prefetch_related(Prefetch("datasets", queryset=inputs)).order_by(
-            "position", "slug"
+        task.subtasks.select_related("program_scoring")
+        .prefetch_related(
+            Prefetch("datasets", queryset=inputs), "data_files", "program_scoring__columns"
         )
+        .order_by("position", "slug")
     )
     organiser = is_organiser_of(request.user, task)
     registration = task_registration(request.user, task)
@@ -90,8 +116,14 @@ def task_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "task": task,
         "timeline": task_timeline(task),
         "subtasks": [
-            {"subtask": s, "downloads": _downloads(task, s, **download_rights)} for s in subtasks
+            {
+                "subtask": s,
+                "downloads": _downloads(task, s, **download_rights),
+                "results": results_format(s),
+            }
+            for s in subtasks
         ],
+        "upload_limits": _upload_limits(task),
         "organiser": organiser,
         "registration": registration,
         "team": team,
