@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from rest_framework.authentication import TokenAuthentication
@@ -11,7 +11,12 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from podium.sharedtasks.selectors import visible_tasks
 from podium.teams.selectors import download_refusal
-from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
+from podium.web.downloads import (
+    RangeNotSatisfiable,
+    inputs_dataset,
+    inputs_response,
+    unsatisfiable_headers,
+)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -32,6 +37,7 @@ def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> 
     A browser session or an API token (`Authorization: Token ...`) authenticates: the API lists
     these URLs so that scripts can fetch the data. Anonymous browsers are sent to the login page;
     a request with a bad token gets 401; a signed-in user who may not download gets 403.
+    A `Range` header is served (206 with Content-Range; 416 past the end): see web.downloads.
     """
     user = request.user
     if not user.is_authenticated and _wants_json(request):
@@ -59,10 +65,13 @@ def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> 
         return _refuse(
             request, f"Subtask {subtask!r} has no {split!r} data.", code="not_found", status=404
         )
-    response = StreamingHttpResponse(
-        inputs_stream(dataset, canary=task.canary), content_type="application/x-ndjson"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inputs_filename(subtask_obj, split)}"'
-    )
-    return response
+    try:
+        # Range requests are served (206), so an interrupted download resumes: web.downloads.
+        return inputs_response(
+            request, dataset=dataset, subtask=subtask_obj, split=split, canary=task.canary
+        )
+    except RangeNotSatisfiable as exc:
+        response = _refuse(request, str(exc), code="range_not_satisfiable", status=416)
+        for header, value in unsatisfiable_headers(exc).items():
+            response[header] = value
+        return response
