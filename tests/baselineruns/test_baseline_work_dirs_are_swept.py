@@ -20,6 +20,7 @@ from podium.baselineruns import services
 from podium.baselineruns.services import baseline_execute, baseline_start
 from podium.baselineruns.sweeper import baselines_sweep
 from podium.sandbox import job_dirs_sweep, make_baseline_dir, make_job_dir
+from podium.sandbox.conf import baseline_dirs_sweep_with_settings
 from podium.sandbox.jobdirs import BASELINE_PREFIX
 
 HOUR = 3600.0
@@ -118,7 +119,6 @@ def test_the_sweep_takes_a_directory_older_than_a_run_can_last(tmp_root, setting
 
 
 @pytest.mark.django_db
-@pytest.mark.filterwarnings("ignore:DjangoFixup.on_worker_init called without a sender")
 def test_a_run_trains_in_a_directory_the_sweeps_know_and_survives_a_sweep_mid_run(
     cast, tmp_root, monkeypatch
 ):
@@ -127,8 +127,8 @@ def test_a_run_trains_in_a_directory_the_sweeps_know_and_survives_a_sweep_mid_ru
 
     def sweeping_mid_run(argv, *, cwd, **options):
         seen["cwd"] = Path(cwd)
-        baselines_sweep()  # another worker's sweep while this run trains
-        worker_init.send(sender=None)
+        baselines_sweep()  # the baseline sweeper while this run trains
+        baseline_dirs_sweep_with_settings()  # what a worker starting on this host runs
         assert Path(cwd).is_dir()
         return real(argv, cwd=cwd, **options)
 
