@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.signals import worker_init, worker_ready
 
-from podium.sandbox.conf import job_dirs_sweep_with_settings
+from podium.sandbox.conf import baseline_dirs_sweep_with_settings, job_dirs_sweep_with_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "podium.settings")
 
@@ -24,5 +24,7 @@ def sweep_at_worker_start(sender, **kwargs) -> None:
 
 @worker_init.connect
 def remove_leftover_job_dirs(**_) -> None:
-    # A worker killed mid-job left its job directory (a copy of the gold) behind.
+    # A worker killed mid-job left its job directory (a copy of the gold) behind, or mid-training
+    # its baseline run's work directory (copies of the data, the model, the predictions).
     job_dirs_sweep_with_settings()
+    baseline_dirs_sweep_with_settings()

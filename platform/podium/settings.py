@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the site of podium.accounts.admin_site as admin.site.
+    "podium.accounts.apps.PodiumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -210,6 +211,10 @@ for _proxy in PODIUM_TRUSTED_PROXIES:
             f"PODIUM_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
         ) from None
 
+# How long an upload's Idempotency-Key is remembered (podium.api.idempotency): retries within it
+# replay the first answer; after it the key is forgotten (beat sweeps it) and counts as new.
+PODIUM_IDEMPOTENCY_KEY_HOURS = envint("PODIUM_IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
+
 # Rate limits count in the cache: with several web processes it must be one they share (Redis).
 CACHE_URL = envstr("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
@@ -286,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-boards": {
         "task": "leaderboards.sweep_boards",
         "schedule": 60,
+    },
+    "expire-idempotency-keys": {
+        "task": "podium.api.expire_idempotency_keys",
+        "schedule": 3600,
     },
 }
 # Seconds a board waits after a change before its snapshot is rebuilt: the uploads of a deadline

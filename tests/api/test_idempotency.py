@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from podium.api.idempotency import idempotency_keys_expire
+from podium.api.jobs import EXPIRE_KEYS_JOB, expire_idempotency_keys
 from podium.api.models import IdempotencyKey
 from podium.submissions.models import Submission
 
@@ -114,3 +118,62 @@ def test_concurrent_duplicates_make_one_submission(cast, quiet_broker):
     assert len({a.json()["id"] for a in answers}) == 1
     assert sum(a.headers.get("Idempotent-Replayed") == "true" for a in answers) == 3
     assert Submission.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+
+
+def age(key: str, hours: float) -> None:
+    """Make the key `hours` old (created_at is auto_now_add: only an update moves it)."""
+    then = timezone.now() - timedelta(hours=hours)
+    assert IdempotencyKey.objects.filter(key=key).update(created_at=then) == 1
+
+
+def test_an_expired_key_counts_as_a_new_one(cast, client_for, settings):
+    settings.PODIUM_IDEMPOTENCY_KEY_HOURS = 24
+    cast.dev.max_per_day = cast.dev.max_concurrent = 10
+    cast.dev.save()
+    client = client_for(cast.participant)
+    first = upload(client, cast, key="k-1")
+    age("k-1", 23.5)
+    within = upload(client, cast, key="k-1")
+    assert within.headers["Idempotent-Replayed"] == "true"
+    assert within.json()["id"] == first.json()["id"]
+    age("k-1", 24.5)
+    # The same upload again creates a second submission, as with a new key ...
+    again = upload(client, cast, key="k-1")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]
+    # ... and so does another upload, which a live key refuses with 422.
+    age("k-1", 25)
+    other = upload(client, cast, key="k-1", content=b'{"id": "x0", "label": "human"}\n')
+    assert other.status_code == 201 and other.json()["id"] != again.json()["id"]
+    assert Submission.objects.count() == 3
+    # The key now remembers the newest request, from now on.
+    stored = IdempotencyKey.objects.get(key="k-1")
+    assert stored.submission_id == other.json()["id"]
+    replay = upload(client, cast, key="k-1", content=b'{"id": "x0", "label": "human"}\n')
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_the_sweep_removes_expired_keys_and_keeps_live_ones_and_submissions(
+    cast, client_for, settings
+):
+    settings.PODIUM_IDEMPOTENCY_KEY_HOURS = 2
+    client = client_for(cast.participant)
+    for key in ("old", "young"):
+        assert upload(client, cast, key=key, method=key).status_code == 201
+    age("old", 2.5)
+    age("young", 1.5)
+    assert expire_idempotency_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["young"]
+    assert Submission.objects.count() == 2  # a key's submission outlives it
+    assert idempotency_keys_expire(now=timezone.now() + timedelta(hours=1)) == 1
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_beat_runs_the_sweep_and_a_worker_knows_the_job():
+    from django.conf import settings
+
+    from podium.celery import app
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == EXPIRE_KEYS_JOB]
+    assert len(entries) == 1 and entries[0]["schedule"] <= 3600
+    assert app.tasks[EXPIRE_KEYS_JOB].run is expire_idempotency_keys.run

@@ -287,3 +287,35 @@ def test_input_data_the_bundle_keeps_private_is_not_served(v2_bundle, people):
     report = bundle_import(path=v2_bundle)
     assert set(DataFile.objects.values_list("kind", flat=True)) == {"starting_kit"}
     assert sum("make_input_data_available: false" in line for line in report.not_imported) == 2
+
+
+def test_an_interrupted_starting_kit_download_resumes_with_a_range(v2_bundle, people):
+    _, participant, outsider = people
+    task = SharedTask.objects.get(
+        slug=bundle_import(path=v2_bundle, owner="org", publish=True).task_slug
+    )
+    subtask = task.subtasks.get()
+    register(task, participant)
+    client = APIClient()
+    client.force_login(participant)
+    kit_url = f"/tasks/{task.slug}/files/{subtask.slug}/dev/starting_kit/"
+    whole = client.get(kit_url)
+    content = body(whole)
+    assert whole["Accept-Ranges"] == "bytes" and int(whole["Content-Length"]) == len(content)
+    etag = whole["ETag"]
+
+    rest = client.get(kit_url, HTTP_RANGE="bytes=10-", HTTP_IF_RANGE=etag)
+    assert rest.status_code == 206
+    assert rest["Content-Range"] == f"bytes 10-{len(content) - 1}/{len(content)}"
+    assert content[:10] + body(rest) == content
+    tail = client.get(kit_url, HTTP_RANGE="bytes=-7")
+    assert tail.status_code == 206 and body(tail) == content[-7:]
+    # A resume against another version of the file gets the whole (new) file, not a splice.
+    stale = client.get(kit_url, HTTP_RANGE="bytes=10-", HTTP_IF_RANGE='"another-version"')
+    assert stale.status_code == 200 and body(stale) == content
+    past = client.get(kit_url, HTTP_RANGE=f"bytes={len(content)}-")
+    assert past.status_code == 416 and past["Content-Range"] == f"bytes */{len(content)}"
+    # A range does not get round the access rules.
+    stranger = APIClient()
+    stranger.force_login(outsider)
+    assert stranger.get(kit_url, HTTP_RANGE="bytes=0-3").status_code == 403

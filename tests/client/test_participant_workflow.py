@@ -82,11 +82,11 @@ def test_a_download_resumes_from_the_part_file(logged_in, tmp_path):
     restarted = (tmp_path / "tiny-a-dev.jsonl").read_bytes()
     assert restarted == full, "without an ETag the client cannot resume safely: it starts over"
 
-    from podium.api.data import _etag
     from podium.sharedtasks.models import Dataset, SharedTask
+    from podium.web.downloads import inputs_etag
 
     task = SharedTask.objects.get(slug="tiny")
-    etag = _etag(Dataset.objects.get(subtask__task=task, split="dev"), task.canary)
+    etag = inputs_etag(Dataset.objects.get(subtask__task=task, split="dev"), task.canary)
     (tmp_path / "tiny-a-dev.jsonl").unlink()
     (tmp_path / "tiny-a-dev.jsonl.part").write_bytes(b"#" * 100)
     (tmp_path / "tiny-a-dev.jsonl.part.etag").write_text(etag)

@@ -153,3 +153,23 @@ def test_a_test_reference_must_name_its_partition(cast):
             subtask=cast.subtask, split="test", partition="all",
             source=write_reference(cast.base / "ref-all", "all", IDS),
         )  # fmt: skip
+
+
+def test_without_bubblewrap_a_program_scored_submission_waits_in_the_queue(cast, settings, caplog):
+    """As on the built-in scorers' path (test_scoring_pipeline): no sandbox is no one's failure;
+    the submission goes back to the queue, no failure counted, and the operator is told."""
+    cast.dev.count_failed = True
+    cast.dev.save()
+    settings.PODIUM_BWRAP_PATH = "/nonexistent/bwrap"
+    settings.PODIUM_ALLOW_UNSANDBOXED_SCORING = False
+    cast.set_program(ABSOLUTE_JSON, "python3 /app/program/score.py", name="fine")
+    submission_id = api_submit(cast.participant, cast.dev, results_zip())
+    assert submission_score(submission_id=submission_id) == "queued"
+    submission = Submission.objects.get(pk=submission_id)
+    assert submission.status == "queued" and submission.log.startswith("Not scored: ")
+    assert submission.error == "" and not submission.program_runs.exists()
+    assert team_quota(team=cast.alpha, phase=cast.dev).failed_today == 0
+    assert any(
+        r.levelname == "ERROR" and f"submission {submission_id} not scored" in r.getMessage()
+        for r in caplog.records
+    )

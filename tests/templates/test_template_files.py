@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,37 @@ def test_the_generator_reproduces_the_committed_data(tmp_path: Path):
             )
             assert not mismatch and not errors, (name, cmp.left, mismatch)
             stack.extend(cmp.subdirs.values())
+
+
+def test_the_templates_and_the_demo_load_their_packages_with_one_loader(tmp_path):
+    """generate_templates.py imports fixtures/template_data through generate_demo.py's loader: a
+    package registered under its name, so its modules import each other and the demo's by name,
+    sys.path untouched, and one whose __init__ fails is not left half-registered."""
+    generator = _generator()
+    demo = generator._demo()
+    assert generator._demo() is demo  # loaded once, not once per template module
+    catalogue = generator._load("catalogue")
+    assert catalogue.__name__ == "podium_template_data.catalogue"
+    assert catalogue.__file__ == str(REPO / "fixtures" / "template_data" / "catalogue.py")
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "one.py").write_text("from podium_test_pkg.two import VALUE\n")
+    (package / "two.py").write_text("VALUE = 2\n")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise RuntimeError('half-run')\n")
+    path_before = list(sys.path)
+    try:
+        assert demo.load_package("podium_test_pkg", package, "one").VALUE == 2
+        assert sys.path == path_before
+        with pytest.raises(RuntimeError, match="half-run"):
+            demo.load_package("podium_test_broken", broken, "anything")
+        assert "podium_test_broken" not in sys.modules
+    finally:
+        for name in [n for n in sys.modules if n.startswith("podium_test_pkg")]:
+            del sys.modules[name]
 
 
 @pytest.mark.parametrize("name", NAMES)

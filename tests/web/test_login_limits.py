@@ -60,8 +60,36 @@ def test_the_admin_login_has_the_same_limits(make_user, settings):
     client = Client(REMOTE_ADDR="10.0.0.1")
     for n in range(10):
         attempt = {"username": "root", "password": f"guess{n}", "next": "/admin/"}
-        client.post("/admin/login/", attempt, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        failed = client.post("/admin/login/", attempt, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        assert failed.status_code == 200  # a wrong password re-shows the form, as before
     right = {"username": "root", "password": "pw-root", "next": "/admin/"}
     blocked = client.post("/admin/login/", right, HTTP_X_FORWARDED_FOR="192.0.2.1")
-    assert blocked.status_code == 200  # the admin's form again, not a logged-in redirect
-    assert "Too many failed logins for this username" in blocked.content.decode()
+    # Refused as the site's login page refuses: 429, the form again, nobody logged in.
+    assert blocked.status_code == 429
+    page = blocked.content.decode()
+    assert "Too many failed logins for this username. Try again in 60 minute(s)" in page
+    assert "Podium administration" in page  # the admin's own page, under its own title
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_refusal_does_not_tell_whether_the_username_exists(make_user, settings):
+    make_user("root", is_staff=True, is_superuser=True)
+    settings.PODIUM_TRUSTED_PROXIES = ["10.0.0.1"]
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    answers = {}
+    for username in ("root", "nobody-such"):
+        for n in range(10):
+            attempt = {"username": username, "password": f"guess{n}"}
+            client.post("/admin/login/", attempt, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        attempt = {"username": username, "password": "whatever"}
+        answers[username] = client.post("/admin/login/", attempt, HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert [answers[u].status_code for u in answers] == [429, 429]
+    messages = [
+        next(
+            line.strip()
+            for line in answers[u].content.decode().splitlines()
+            if "Too many failed logins" in line
+        )
+        for u in answers
+    ]
+    assert messages[0] == messages[1]

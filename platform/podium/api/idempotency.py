@@ -11,6 +11,11 @@ creates the submission, so:
 
 Keys belong to a user: two users may send the same key. The same key with a different request
 (another file, phase or subtask) is refused with 422, never answered with the other's result.
+
+A key lives PODIUM_IDEMPOTENCY_KEY_HOURS (24 by default, as Stripe keeps its keys): long enough for
+any retry, short enough that the table does not grow with every upload ever made. Past that it
+counts as never sent (a request with it creates anew), and beat removes it every hour
+(idempotency_keys_expire, podium.api.jobs).
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework import status
 
 from podium.submissions.models import Submission
@@ -74,11 +82,28 @@ def request_fingerprint(*, fields: dict, upload: UploadedFile) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def expired_before(now: datetime | None = None) -> datetime:
+    """Keys created before this moment have expired."""
+    hours = settings.PODIUM_IDEMPOTENCY_KEY_HOURS
+    return (now or timezone.now()) - timedelta(hours=hours)
+
+
+def idempotency_keys_expire(*, now: datetime | None = None) -> int:
+    """Remove the expired keys (their submissions stay); returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=expired_before(now)).delete()
+    return deleted
+
+
 def submission_create_once(
     *, user, key: str, fingerprint: str, create: Callable[[], Created]
 ) -> Answer:
-    """Run `create` once per (user, key); later calls with the key get its stored answer."""
+    """Run `create` once per (user, key) within the key's lifetime; later calls with the key get
+    its stored answer."""
     with transaction.atomic():
+        # An expired key not yet swept is forgotten here, so that it behaves as a new one. Two
+        # concurrent requests with it: both delete (the second waits on the row, then finds
+        # nothing), both insert, and the unique index makes the second replay the first.
+        IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=expired_before()).delete()
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(

@@ -7,8 +7,9 @@ from django.db import models
 class IdempotencyKey(models.Model):
     """One `Idempotency-Key` a user sent with a submission upload, and the response it got.
 
-    A retried upload with the same key gets this response again instead of a second submission.
-    Only successful creations are kept: a refused upload changed nothing, so a retry with the same
+    A retried upload with the same key gets this response again instead of a second submission,
+    for PODIUM_IDEMPOTENCY_KEY_HOURS after the first; then the key expires. Only successful
+    creations are kept: a refused upload changed nothing, so a retry with the same
     key is simply tried again.
     """
 
@@ -30,6 +31,8 @@ class IdempotencyKey(models.Model):
             # the first request commits (then it replays) or rolls back (then it runs).
             models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_per_user"),
         ]
+        # The hourly sweep of expired keys (idempotency.idempotency_keys_expire).
+        indexes = [models.Index(fields=["created_at"], name="api_idempotency_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"

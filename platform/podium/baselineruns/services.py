@@ -17,7 +17,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections import deque
 from datetime import timedelta
@@ -34,6 +33,7 @@ from podium.baselineruns import enqueue as baseline_jobs
 from podium.baselineruns.models import BaselineRun
 from podium.heartbeat import Heartbeat
 from podium.sandbox.bwrap import BASE_ENV
+from podium.sandbox.jobdirs import make_baseline_dir
 from podium.sandbox.process import run_captured
 from podium.sharedtasks.models import Dataset, Phase, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
@@ -204,7 +204,8 @@ def baseline_execute(*, run_id: int) -> str | None:
         return None
     mine = BaselineRun.objects.filter(pk=run_id, status=Status.RUNNING, attempts=attempt)
     run = BaselineRun.objects.select_related("subtask__task").get(pk=run_id)
-    work = Path(tempfile.mkdtemp(prefix="podium-baseline-"))
+    # Named after this process, so a sweep removes it if the worker dies mid-run (no `finally`).
+    work = make_baseline_dir()
     progress = Progress(mine)
     try:
         argv, paths = _command(run, work)

@@ -1,7 +1,8 @@
 """Re-send baseline runs that were lost: a worker that died mid-training, a message lost.
 
 Runs every PODIUM_SWEEP_SECONDS from beat (on the CPU queue: the GPU workers may be busy for hours),
-and once when a worker starts.
+and once when a worker starts. It also removes the work directories that dead runs left on its
+host (a GPU worker sweeps its own when it starts: podium/celery.py).
 """
 
 import logging
@@ -15,6 +16,7 @@ from podium.baselineruns import enqueue as baseline_jobs
 from podium.baselineruns.models import BaselineRun
 from podium.baselineruns.services import HEARTBEAT_LOST
 from podium.broker import queue_empty
+from podium.sandbox.conf import baseline_dirs_sweep_with_settings
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ def baselines_sweep(*, now=None) -> dict[str, int]:
     """Queue again the runs whose worker died (or fail those that died too often), and send
     again the queued runs whose message the broker lost."""
     now = now or timezone.now()
+    baseline_dirs_sweep_with_settings()  # data copies left on this host by dead runs
     silent = now - HEARTBEAT_LOST
     dead = BaselineRun.objects.filter(status=Status.RUNNING).filter(
         Q(heartbeat_at__lt=silent) | Q(heartbeat_at__isnull=True, started_at__lt=silent)

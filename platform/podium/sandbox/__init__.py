@@ -12,7 +12,7 @@ from .base import (
     SandboxUnavailable,
 )
 from .files import grant_read, prepare_output_dir, read_output_file
-from .jobdirs import job_dirs_sweep, make_job_dir
+from .jobdirs import job_dirs_sweep, make_baseline_dir, make_job_dir
 from .policy import probe_sandbox, require_sandbox, sandbox_available
 from .runner import python_binds, run_sandboxed, run_unsandboxed
 from .scoring import run_scorer
@@ -26,6 +26,7 @@ __all__ = [
     "SandboxUnavailable",
     "grant_read",
     "job_dirs_sweep",
+    "make_baseline_dir",
     "make_job_dir",
     "prepare_output_dir",
     "probe_sandbox",

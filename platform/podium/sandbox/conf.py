@@ -7,7 +7,7 @@ from typing import Any
 
 from .base import SandboxResult
 from .bwrap import DEFAULT_BWRAP
-from .jobdirs import job_dirs_sweep
+from .jobdirs import BASELINE_PREFIX, job_dirs_sweep
 from .scoring import run_scorer
 
 
@@ -53,3 +53,15 @@ def job_dirs_sweep_with_settings() -> list[Path]:
 
     timeout = getattr(settings, "PODIUM_SCORING_TIMEOUT", 300)
     return job_dirs_sweep(max_age_s=timeout + JOB_DIR_GRACE_S)
+
+
+def baseline_dirs_sweep_with_settings() -> list[Path]:
+    """Remove leftover baseline work directories of this host (see podium.sandbox.jobdirs).
+
+    A baseline's child is killed at PODIUM_BASELINE_TIMEOUT; before it the worker copies the
+    data in, after it reads the predictions back: the same grace covers both.
+    """
+    from django.conf import settings
+
+    timeout = getattr(settings, "PODIUM_BASELINE_TIMEOUT", 6 * 3600)
+    return job_dirs_sweep(max_age_s=timeout + JOB_DIR_GRACE_S, prefix=BASELINE_PREFIX)

@@ -6,10 +6,15 @@ host (``<tmp>/podium-jobs``), is named after the host and the process that made 
 0700, or 0710 with the sandbox's group when the worker runs as root and drops to that uid: the
 sandbox can then traverse it to the group-readable copies (grant_read) and list nothing.
 
+A baseline run's work directory (``make_baseline_dir``: copies of the training data and gold,
+the trained model, the predictions) lives in the same root under its own prefix: it is made by
+the worker for a child that runs as the worker, so it is plainly 0700.
+
 A worker killed mid-job (SIGKILL, OOM, a lost machine) never reaches its ``finally``, so
 ``job_dirs_sweep`` removes what is left: directories of a process of this host that is gone, and
-any directory older than a run can last. Workers call it when they start and the submission
-sweeper on every pass.
+any directory older than a run can last. Workers call it when they start, for both kinds, and
+the submission sweeper (job directories) and the baseline sweeper (baseline directories) on
+every pass.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from .base import Identity
 
 PREFIX = "podium-job-"
+BASELINE_PREFIX = "podium-baseline-"
 ROOT_NAME = "podium-jobs"
 
 
@@ -38,9 +44,14 @@ def _host() -> str:
     return "".join(c if c.isalnum() else "_" for c in socket.gethostname())[:40] or "host"
 
 
+def _owned_dir(prefix: str, parent: str | os.PathLike | None) -> Path:
+    """A fresh 0700 directory (mkdtemp's mode) named after this host and process."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{_host()}-{os.getpid()}-", dir=job_root(parent)))
+
+
 def make_job_dir(parent: str | os.PathLike | None = None) -> Path:
     """A fresh job directory owned by the worker, private to it and (if any) the sandbox uid."""
-    path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{_host()}-{os.getpid()}-", dir=job_root(parent)))
+    path = _owned_dir(PREFIX, parent)
     identity = Identity.default()
     if identity is None:
         path.chmod(0o700)  # the sandbox runs as the worker itself
@@ -50,9 +61,14 @@ def make_job_dir(parent: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def _owner_gone(name: str) -> bool:
+def make_baseline_dir(parent: str | os.PathLike | None = None) -> Path:
+    """A fresh work directory for one baseline run, private to the worker (and its child)."""
+    return _owned_dir(BASELINE_PREFIX, parent)
+
+
+def _owner_gone(name: str, prefix: str) -> bool:
     """Whether the directory's maker was a process of this host that no longer runs."""
-    parts = name[len(PREFIX) :].rsplit("-", 2)  # host, pid, mkdtemp's random part
+    parts = name[len(prefix) :].rsplit("-", 2)  # host, pid, mkdtemp's random part
     if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit():
         return False
     pid = int(parts[1])
@@ -68,20 +84,25 @@ def _owner_gone(name: str) -> bool:
 
 
 def job_dirs_sweep(
-    *, max_age_s: float, parent: str | os.PathLike | None = None, now: float | None = None
+    *,
+    max_age_s: float,
+    parent: str | os.PathLike | None = None,
+    now: float | None = None,
+    prefix: str = PREFIX,
 ) -> list[Path]:
-    """Remove job directories whose process is gone or that are older than ``max_age_s``."""
+    """Remove the directories named ``prefix``... (job directories unless told otherwise) whose
+    process is gone or that are older than ``max_age_s``."""
     root = job_root(parent)
     now = time.time() if now is None else now
     removed = []
     for entry in os.scandir(root):
-        if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
+        if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
             continue
         try:
             old = now - entry.stat(follow_symlinks=False).st_mtime > max_age_s
         except FileNotFoundError:
             continue  # its job finished meanwhile
-        if old or _owner_gone(entry.name):
+        if old or _owner_gone(entry.name, prefix):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed

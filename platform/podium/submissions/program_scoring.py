@@ -26,6 +26,7 @@ from podium.programs.execution import (
 from podium.programs.models import ProgramScoring
 from podium.submissions.models import Score, Submission
 from podium.submissions.program_runs import ProgramRun
+from podium.submissions.requeue import submission_requeue_without_sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +117,7 @@ def submission_score_with_program(*, claim, scoring: ProgramScoring, finish) -> 
     try:
         evaluation = _evaluate(submission, scoring)
     except sandbox.SandboxUnavailable as exc:
-        logger.error("submission %s not scored: %s", submission.pk, exc)
-        Submission.objects.filter(
-            pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
-        ).update(status=Status.QUEUED, log=f"Not scored: {exc}")
-        return Status.QUEUED
+        return submission_requeue_without_sandbox(claim=claim, reason=exc)
     except ResultsRefused as exc:
         _finish_program(finish, claim, status=Status.FAILED, error=exc.args[0], log=exc.args[0])
         return Status.FAILED

@@ -39,6 +39,7 @@ from podium.submissions.records import (
     records_collect,
     submission_records_store,
 )
+from podium.submissions.requeue import submission_requeue_without_sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -259,12 +260,7 @@ def submission_score(*, submission_id: int, redelivered: bool = False) -> str | 
         with Heartbeat(mine, every=HEARTBEAT_EVERY):
             result, records = _run(submission)
     except sandbox.SandboxUnavailable as exc:
-        # Not the participant's fault: put it back in the queue, loudly, for the operator to fix.
-        logger.error("submission %s not scored: %s", submission.pk, exc)
-        Submission.objects.filter(
-            pk=submission.pk, status=Status.RUNNING, attempts=claim.attempt
-        ).update(status=Status.QUEUED, log=f"Not scored: {exc}")
-        return Status.QUEUED
+        return submission_requeue_without_sandbox(claim=claim, reason=exc)
     except Exception as exc:
         logger.exception("submission %s: scoring could not start", submission.pk)
         _finish(

@@ -4,13 +4,7 @@ GET /tasks/<slug>/files/<subtask>/<split>/<kind>/: a download file of that split
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import (
-    FileResponse,
-    HttpRequest,
-    HttpResponse,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from rest_framework.authentication import TokenAuthentication
@@ -19,7 +13,13 @@ from rest_framework.exceptions import AuthenticationFailed
 from podium.sharedtasks.models import DataFile
 from podium.sharedtasks.selectors import visible_tasks
 from podium.teams.selectors import download_refusal
-from podium.web.downloads import inputs_dataset, inputs_filename, inputs_stream
+from podium.web.downloads import (
+    RangeNotSatisfiable,
+    inputs_dataset,
+    inputs_response,
+    stored_file_response,
+    unsatisfiable_headers,
+)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -38,7 +38,8 @@ def _viewer(request: HttpRequest):
 
     A browser session or an API token (`Authorization: Token ...`) authenticates: the API lists
     these URLs so that scripts can fetch the data. Anonymous browsers are sent to the login page;
-    a request with a bad token gets 401.
+    a request with a bad token gets 401; a signed-in user who may not download gets 403.
+    A `Range` header is served (206 with Content-Range; 416 past the end): see web.downloads.
     """
     user = request.user
     if not user.is_authenticated and _wants_json(request):
@@ -76,12 +77,19 @@ def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> 
         return _refuse(
             request, f"Subtask {subtask!r} has no {split!r} data.", code="not_found", status=404
         )
-    response = StreamingHttpResponse(
-        inputs_stream(dataset, canary=task.canary), content_type="application/x-ndjson"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{inputs_filename(subtask_obj, split)}"'
-    )
+    try:
+        # Range requests are served (206), so an interrupted download resumes: web.downloads.
+        return inputs_response(
+            request, dataset=dataset, subtask=subtask_obj, split=split, canary=task.canary
+        )
+    except RangeNotSatisfiable as exc:
+        return _unsatisfiable(request, exc)
+
+
+def _unsatisfiable(request: HttpRequest, exc: RangeNotSatisfiable) -> HttpResponse:
+    response = _refuse(request, str(exc), code="range_not_satisfiable", status=416)
+    for header, value in unsatisfiable_headers(exc).items():
+        response[header] = value
     return response
 
 
@@ -107,7 +115,9 @@ def file_download(
             code="not_found",
             status=404,
         )
-    # FileResponse streams the stored file in blocks and sets Content-Length.
-    return FileResponse(
-        row.file.storage.open(row.file.name, "rb"), as_attachment=True, filename=row.filename
-    )
+    try:
+        return stored_file_response(
+            request, file=row.file, filename=row.filename, etag=f'"{row.sha256}"', length=row.size
+        )
+    except RangeNotSatisfiable as exc:
+        return _unsatisfiable(request, exc)
