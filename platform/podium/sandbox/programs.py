@@ -20,6 +20,7 @@ from pathlib import Path
 from .base import Identity, Limits, SandboxResult
 from .bwrap import DEFAULT_BWRAP
 from .files import prepare_output_dir
+from .identities import claimed_identity
 from .policy import require_sandbox
 from .runner import python_binds, run_sandboxed, run_unsandboxed
 
@@ -117,44 +118,45 @@ def run_program(
     """
     limits = limits or Limits(cpu_s=max(1, math.ceil(timeout_s)), memory_mb=memory_mb)
     sandboxed = require_sandbox(allow_unsandboxed=allow_unsandboxed, bwrap=bwrap)
-    identity = Identity.default() if sandboxed else None
-    prepare_output_dir(dirs.output, identity)
-    for tree in (dirs.program, dirs.ref, dirs.res):
-        grant_tree_read(tree, identity)
-    env = {"PATH": runtime_path()}
-    if not sandboxed:
-        dirs.shared.mkdir(mode=0o750)
-        host = {
-            **PLACEHOLDERS,
-            "program": str(dirs.program),
-            "input": str(dirs.ref.parent),
-            "output": str(dirs.output),
-            "shared": str(dirs.shared),
-            "hidden": str(dirs.ref),
+    # A uid of this run's own: RLIMIT_NPROC counts every task of the uid (sandbox.identities).
+    with claimed_identity(sandboxed) as identity:
+        prepare_output_dir(dirs.output, identity)
+        for tree in (dirs.program, dirs.ref, dirs.res):
+            grant_tree_read(tree, identity)
+        env = {"PATH": runtime_path()}
+        if not sandboxed:
+            dirs.shared.mkdir(mode=0o750)
+            host = {
+                **PLACEHOLDERS,
+                "program": str(dirs.program),
+                "input": str(dirs.ref.parent),
+                "output": str(dirs.output),
+                "shared": str(dirs.shared),
+                "hidden": str(dirs.ref),
+            }
+            return run_unsandboxed(
+                ["/bin/sh", "-c", substitute(command, host)],
+                limits=limits,
+                timeout_s=timeout_s,
+                env=env,
+                cwd=str(dirs.program),
+            )
+        binds = {
+            **python_binds(),
+            str(dirs.program): PROGRAM_MOUNT,
+            str(dirs.ref): REF_MOUNT,
+            str(dirs.res): RES_MOUNT,
         }
-        return run_unsandboxed(
-            ["/bin/sh", "-c", substitute(command, host)],
+        return run_sandboxed(
+            ["/bin/sh", "-c", substitute(command)],
+            readonly_binds=binds,
+            output_dir=dirs.output,
+            output_mount=OUTPUT_MOUNT,
             limits=limits,
             timeout_s=timeout_s,
             env=env,
-            cwd=str(dirs.program),
+            cwd=PROGRAM_MOUNT,
+            identity=identity,
+            bwrap=bwrap,
+            empty_dirs=[SHARED_MOUNT],
         )
-    binds = {
-        **python_binds(),
-        str(dirs.program): PROGRAM_MOUNT,
-        str(dirs.ref): REF_MOUNT,
-        str(dirs.res): RES_MOUNT,
-    }
-    return run_sandboxed(
-        ["/bin/sh", "-c", substitute(command)],
-        readonly_binds=binds,
-        output_dir=dirs.output,
-        output_mount=OUTPUT_MOUNT,
-        limits=limits,
-        timeout_s=timeout_s,
-        env=env,
-        cwd=PROGRAM_MOUNT,
-        identity=identity,
-        bwrap=bwrap,
-        empty_dirs=[SHARED_MOUNT],
-    )

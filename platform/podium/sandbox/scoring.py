@@ -10,6 +10,7 @@ from pathlib import Path
 from .base import Identity, Limits, SandboxError, SandboxResult
 from .bwrap import DEFAULT_BWRAP, OUTPUT_MOUNT
 from .files import grant_read, prepare_output_dir
+from .identities import claimed_identity
 from .policy import require_sandbox
 from .runner import python_binds, run_sandboxed, run_unsandboxed
 
@@ -64,47 +65,48 @@ def run_scorer(
     limits = limits or Limits(cpu_s=max(1, math.ceil(timeout_s)), memory_mb=memory_mb)
     package = module_dir(module)
     sandboxed = require_sandbox(allow_unsandboxed=allow_unsandboxed, bwrap=bwrap)
-    identity = Identity.default() if sandboxed else None
-    files = {
-        role: _input(job_dir, path, role, identity)
-        for role, path in (("spec", spec_path), ("gold", gold_path), ("pred", pred_path))
-    }
-    if output_dir is not None:
-        prepare_output_dir(output_dir, identity)
+    # A uid of this run's own: RLIMIT_NPROC counts every task of the uid (sandbox.identities).
+    with claimed_identity(sandboxed) as identity:
+        files = {
+            role: _input(job_dir, path, role, identity)
+            for role, path in (("spec", spec_path), ("gold", gold_path), ("pred", pred_path))
+        }
+        if output_dir is not None:
+            prepare_output_dir(output_dir, identity)
 
-    def argv(paths: dict[str, str], records: str | None) -> list[str]:
-        flags = [arg for role in ("spec", "gold", "pred") for arg in (f"--{role}", paths[role])]
-        # The output dir receives the per-item records the leaderboard's intervals need.
-        flags += ["--records", records] if records else []
-        return [sys.executable, "-m", module, "score", *flags]
+        def argv(paths: dict[str, str], records: str | None) -> list[str]:
+            flags = [arg for role in ("spec", "gold", "pred") for arg in (f"--{role}", paths[role])]
+            # The output dir receives the per-item records the leaderboard's intervals need.
+            flags += ["--records", records] if records else []
+            return [sys.executable, "-m", module, "score", *flags]
 
-    if not sandboxed:
-        return run_unsandboxed(
+        if not sandboxed:
+            return run_unsandboxed(
+                argv(
+                    {role: host for role, (host, _) in files.items()},
+                    None if output_dir is None else str(output_dir),
+                ),
+                limits=limits,
+                timeout_s=timeout_s,
+                env={"PYTHONPATH": str(package.parent)},
+                cwd=str(job_dir),
+            )
+        binds = {
+            **python_binds(),
+            str(package): f"{LIB_MOUNT}/{package.name}",
+            **dict(files.values()),
+        }
+        return run_sandboxed(
             argv(
-                {role: host for role, (host, _) in files.items()},
-                None if output_dir is None else str(output_dir),
+                {role: inside for role, (_, inside) in files.items()},
+                None if output_dir is None else OUTPUT_MOUNT,
             ),
+            readonly_binds=binds,
+            output_dir=output_dir,
+            output_mount=OUTPUT_MOUNT,
             limits=limits,
             timeout_s=timeout_s,
-            env={"PYTHONPATH": str(package.parent)},
-            cwd=str(job_dir),
+            env={"PYTHONPATH": LIB_MOUNT},
+            identity=identity,
+            bwrap=bwrap,
         )
-    binds = {
-        **python_binds(),
-        str(package): f"{LIB_MOUNT}/{package.name}",
-        **dict(files.values()),
-    }
-    return run_sandboxed(
-        argv(
-            {role: inside for role, (_, inside) in files.items()},
-            None if output_dir is None else OUTPUT_MOUNT,
-        ),
-        readonly_binds=binds,
-        output_dir=output_dir,
-        output_mount=OUTPUT_MOUNT,
-        limits=limits,
-        timeout_s=timeout_s,
-        env={"PYTHONPATH": LIB_MOUNT},
-        identity=identity,
-        bwrap=bwrap,
-    )
