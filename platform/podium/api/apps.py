@@ -5,3 +5,10 @@ class ApiConfig(AppConfig):
     name = "podium.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from podium.leaderboards.snapshot_format import register_part
+
+        from .leaderboards import ROWS_PART, ROWS_PART_VERSION, rows_json
+
+        register_part(ROWS_PART, version=ROWS_PART_VERSION, render=rows_json)
