@@ -23,6 +23,7 @@ of a board snapshot against the live query at 10,000 submissions. Prints figures
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -203,14 +204,17 @@ def board_reads(args) -> None:
                 "page": timed(lambda: client.get(page)),
             }
 
-        # The API answers the rows rendered at build time: the same bytes as rendering the
-        # whole board read from the snapshot, as the view did before.
+        # The API answers the rows rendered at build time: the same answer as rendering the
+        # whole board read from the snapshot, as the view did before (byte for byte on SQLite;
+        # PostgreSQL's jsonb reorders the keys of the stored board's objects, so there only
+        # the JSON is equal: the parts keep the order in which the board was built).
         full = JSONRenderer().render(
             leaderboard_json(
                 leaderboard(phase=phase, subtask=subtask, partition="public", viewer=viewer)
             )
         )
-        same = client.get(api, **headers).content == full
+        answer = client.get(api, **headers).content
+        same = f"JSON {json.loads(answer) == json.loads(full)}, bytes {answer == full}"
         with_snapshot = reads()
         BoardSnapshot.objects.filter(phase=phase).delete()
         live = reads()
@@ -229,7 +233,7 @@ def board_reads(args) -> None:
                 f"   {name:<9} {wall:>12.1f} {cpu:>7.1f} {queries:>8}"
                 f" {lwall:>9.1f} {lcpu:>7.1f} {lqueries:>8}"
             )
-        print(f"   API answer from the snapshot identical to the whole board rendered: {same}")
+        print(f"   API answer from the parts equal to the whole board rendered: {same}")
     finally:
         if postgres:
             bl.connection.creation.destroy_test_db(test_db, verbosity=0)

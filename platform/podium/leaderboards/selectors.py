@@ -201,8 +201,9 @@ def leaderboard_rendered(
     renderer = snapshot_part(part)
     text = BoardSnapshotPart.objects.filter(snapshot=OuterRef("pk"), key=renderer.key)
     snapshot = (
-        BoardSnapshot.objects.filter(phase=phase, subtask=subtask, partition=shown)
-        .exclude(head=None)
+        BoardSnapshot.objects.filter(
+            phase=phase, subtask=subtask, partition=shown, head__isnull=False
+        )
         .values("head", "built_at", "changed_at", text=Subquery(text.values("text")[:1]))
         .first()
     )

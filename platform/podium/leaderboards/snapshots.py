@@ -111,12 +111,12 @@ def board_rebuild(*, phase_id: int, subtask_id: int) -> bool:
 def outdated_snapshots():
     """Built snapshots of another format, or without one of the current parts (a part's
     template or code changed): readers do not use them, or render the part at read time."""
-    outdated = Q(head=None) | ~Q(head__format=FORMAT)
+    outdated = Q(head__isnull=True) | ~Q(head__format=FORMAT)
     for key in part_keys():
         has_part = BoardSnapshotPart.objects.filter(snapshot=OuterRef("pk"), key=key)
         outdated |= Q(~Exists(has_part))
     return (
-        BoardSnapshot.objects.exclude(board=None)
+        BoardSnapshot.objects.filter(board__isnull=False)
         .filter(outdated)
         .order_by()
         .values_list("phase_id", "subtask_id")
