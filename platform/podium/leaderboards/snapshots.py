@@ -98,11 +98,14 @@ def board_rebuild(*, phase_id: int, subtask_id: int) -> bool:
             phase_id=phase_id, subtask_id=subtask_id, partition=partition
         )
         with transaction.atomic():
+            # The row lock makes a second job that got here meanwhile wait, then replace these
+            # parts (it would otherwise not see them and insert a duplicate part).
+            pks = list(snapshot.select_for_update().values_list("pk", flat=True))
             snapshot.update(**stored, built_at=now, build_seconds=time.perf_counter() - started)
-            BoardSnapshotPart.objects.filter(snapshot__in=snapshot).delete()
+            BoardSnapshotPart.objects.filter(snapshot_id__in=pks).delete()
             BoardSnapshotPart.objects.bulk_create(
                 BoardSnapshotPart(snapshot_id=pk, key=key, text=text)
-                for pk in snapshot.values_list("pk", flat=True)
+                for pk in pks
                 for key, text in parts.items()
             )
     return True
