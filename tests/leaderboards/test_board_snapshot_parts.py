@@ -173,3 +173,26 @@ def test_the_rendered_part_is_the_same_whoever_looks(board, test_phase, subtask,
     for viewer in (None, cast["participant"], cast["organiser"]):
         read = leaderboard(phase=test_phase, subtask=subtask, partition="public", viewer=viewer)
         assert render_board(read) == stored.text
+
+
+def test_the_group_fields_keep_the_subtasks_order_through_the_snapshot(
+    test_phase, subtask, scored, make_team, client
+):
+    """PostgreSQL's jsonb sorts object keys (shorter first): stored as a dict, "language" and
+    "domain" would come back swapped, and with them the CSV's columns and the API's order."""
+    subtask.group_fields = ["language", "domain"]
+    subtask.save()
+    scored(
+        make_team("Grouped"),
+        0.8,
+        0.6,
+        scores={"public": {"accuracy[language=en]": 0.7, "accuracy[domain=news]": 0.9}},
+    )
+    board_request_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
+    board_rebuild(phase_id=test_phase.pk, subtask_id=subtask.pk)
+    read = leaderboard(phase=test_phase, subtask=subtask, partition="public", viewer=None)
+    assert read.stats is not None and list(read.group_values) == ["language", "domain"]
+    header = client.get("/tasks/mgt/results/test/a.csv").content.decode().splitlines()[0]
+    assert header.index("accuracy[language=en]") < header.index("accuracy[domain=news]")
+    data = client.get(API.format(test_phase.pk, "public")).json()
+    assert list(data["group_values"]) == ["language", "domain"]

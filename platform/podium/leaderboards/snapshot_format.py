@@ -80,6 +80,12 @@ def render_part(part: SnapshotPart, board: Leaderboard) -> str:
     return part.render(_for_parts(board))
 
 
+def _pairs(group_values: dict[str, list[str]]) -> list[list]:
+    # [[field, values], ...]: PostgreSQL's jsonb keeps no key order, and the group fields are
+    # listed in the subtask's order (the CSV's columns, the page's breakdown).
+    return [[field, values] for field, values in group_values.items()]
+
+
 def board_to_snapshot(board: Leaderboard) -> dict[str, Any]:
     """The values of the snapshot row's `board` and `head` columns."""
     return {
@@ -90,7 +96,7 @@ def board_to_snapshot(board: Leaderboard) -> dict[str, Any]:
             "primary_metric": board.primary_metric,
             "direction": board.direction,
             "columns": list(board.columns),
-            "group_values": board.group_values,
+            "group_values": _pairs(board.group_values),
             "stats": board.stats,
             "rows": [
                 {**asdict(row), "submitted_at": row.submitted_at.isoformat()} for row in board.rows
@@ -103,7 +109,7 @@ def board_to_snapshot(board: Leaderboard) -> dict[str, Any]:
             "primary_metric": board.primary_metric,
             "direction": board.direction,
             "columns": list(board.columns),
-            "group_values": board.group_values,
+            "group_values": _pairs(board.group_values),
             "stats": board.stats,
             "row_count": len(board.rows),
             "has_baselines": any(r.is_baseline for r in board.rows),
@@ -145,7 +151,7 @@ def board_from_snapshot(
         primary_metric=data["primary_metric"],
         direction=data["direction"],
         columns=data["columns"],
-        group_values=data["group_values"],
+        group_values=dict(data["group_values"]),
         rows=rows,
         note=board_note(
             phase, data["partition"], now=now, has_baselines=any(r.is_baseline for r in rows)
@@ -172,7 +178,7 @@ def head_from_snapshot(
         primary_metric=head["primary_metric"],
         direction=head["direction"],
         columns=head["columns"],
-        group_values=head["group_values"],
+        group_values=dict(head["group_values"]),
         note=board_note(phase, head["partition"], now=now, has_baselines=head["has_baselines"]),
         generated_at=snapshot["built_at"],
         stats=head["stats"],
