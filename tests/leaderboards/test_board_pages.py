@@ -96,7 +96,7 @@ def test_the_latex_download_needs_the_same_visibility_as_the_board(board, client
     assert client.get("/tasks/mgt/results/test/a.tex?partition=private").status_code == 403
 
 
-def test_the_cached_board_marks_each_viewer_own_team_only(board, client, make_user):
+def test_the_prerendered_board_marks_each_viewer_own_team_only(board, client, make_user):
     from podium.teams.models import Membership
 
     first, second = make_user("first"), make_user("second")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -9,8 +11,14 @@ from rest_framework import renderers, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from podium.leaderboards.exports import leaderboard_csv, leaderboard_json
-from podium.leaderboards.selectors import leaderboard
+from podium.leaderboards.boards import Leaderboard, RenderedBoard
+from podium.leaderboards.exports import (
+    JSON_ROWS_VERSION,
+    leaderboard_csv,
+    leaderboard_json_head,
+    leaderboard_json_rows,
+)
+from podium.leaderboards.selectors import leaderboard, leaderboard_rendered
 from podium.leaderboards.services import phase_reveal
 from podium.leaderboards.visibility import LeaderboardNotVisible, PartitionNotAvailable
 from podium.sharedtasks.models import Phase, SharedTask
@@ -18,6 +26,23 @@ from podium.sharedtasks.selectors import visible_phases
 
 from .base import ApiError, PodiumAPIView, not_found
 from .errors import error_responses
+
+# The rows of the JSON answer are rendered once per snapshot build (a snapshot part, registered
+# in ApiConfig.ready) with the renderer the view answers with, so a read only writes the head.
+ROWS_PART = "api_rows"
+ROWS_PART_VERSION = f"{JSON_ROWS_VERSION}.1"  # the exports' row shape . this renderer
+
+
+def rows_json(board: Leaderboard) -> str:
+    """The snapshot part: the `rows` of the JSON answer, as JSONRenderer writes them."""
+    return renderers.JSONRenderer().render(leaderboard_json_rows(board.rows)).decode()
+
+
+def _json_answer(rendered: RenderedBoard) -> HttpResponse:
+    """Byte for byte what `Response(leaderboard_json(board))` renders: the head, then "rows"."""
+    head = renderers.JSONRenderer().render(leaderboard_json_head(rendered.head))
+    body = b"".join([head[:-1], b',"rows":', rendered.part.encode(), b"}"])
+    return HttpResponse(body, content_type=renderers.JSONRenderer.media_type)
 
 
 class LeaderboardRowSerializer(serializers.Serializer):
@@ -118,22 +143,20 @@ class LeaderboardView(PodiumAPIView):
             known = ", ".join(s.slug for s in subtasks)
             raise ApiError(f"Say which subtask: ?subtask= one of {known}.", code="unknown_subtask")
         partition = request.query_params.get("partition", "public")
+        as_csv = request.accepted_renderer.format == CSVRenderer.format
+        read = leaderboard if as_csv else partial(leaderboard_rendered, part=ROWS_PART)
         try:
-            board = leaderboard(
-                phase=phase, subtask=subtask, partition=partition, viewer=request.user
-            )
+            board = read(phase=phase, subtask=subtask, partition=partition, viewer=request.user)
         except LeaderboardNotVisible as exc:
             raise ApiError(str(exc), code="not_visible", status_code=403) from exc
         except PartitionNotAvailable as exc:
             raise ApiError(str(exc), code="bad_partition") from exc
-        if request.accepted_renderer.format == CSVRenderer.format:
-            response = HttpResponse(leaderboard_csv(board), content_type="text/csv; charset=utf-8")
-            name = (
-                f"{board.task_slug}-{board.phase_slug}-{board.subtask_slug}-{board.partition}.csv"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
-        return Response(leaderboard_json(board))
+        if isinstance(board, RenderedBoard):
+            return _json_answer(board)
+        response = HttpResponse(leaderboard_csv(board), content_type="text/csv; charset=utf-8")
+        name = f"{board.task_slug}-{board.phase_slug}-{board.subtask_slug}-{board.partition}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class PhaseRevealView(PodiumAPIView):

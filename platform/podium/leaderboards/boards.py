@@ -56,3 +56,57 @@ class Leaderboard:
     # None while the board has no snapshot yet (read live, without statistics).
     stats: dict | None = None
     stale: bool = False  # a change is waiting for the next rebuild
+
+
+@dataclass(frozen=True)
+class BoardHead:
+    """A board without its rows, for the readers that show rows rendered when the snapshot was
+    built (`selectors.leaderboard_rendered`): the same fields as `Leaderboard` but `rows`, and
+    how many rows there are and whether a baseline is among them."""
+
+    task_slug: str
+    phase_slug: str
+    subtask_slug: str
+    partition: str
+    requested_partition: str
+    selection: str
+    primary_metric: str
+    direction: str
+    columns: list[str]
+    group_values: dict[str, list[str]]
+    note: str
+    generated_at: datetime
+    stats: dict | None
+    stale: bool
+    row_count: int
+    has_baselines: bool
+
+
+def board_head(board: Leaderboard) -> BoardHead:
+    return BoardHead(
+        task_slug=board.task_slug,
+        phase_slug=board.phase_slug,
+        subtask_slug=board.subtask_slug,
+        partition=board.partition,
+        requested_partition=board.requested_partition,
+        selection=board.selection,
+        primary_metric=board.primary_metric,
+        direction=board.direction,
+        columns=board.columns,
+        group_values=board.group_values,
+        note=board.note,
+        generated_at=board.generated_at,
+        stats=board.stats,
+        stale=board.stale,
+        row_count=len(board.rows),
+        has_baselines=any(r.is_baseline for r in board.rows),
+    )
+
+
+@dataclass(frozen=True)
+class RenderedBoard:
+    """A board's head and one of its snapshot parts: text a surface rendered from the rows
+    (see `snapshot_format.register_part`), the same for every viewer who may see the board."""
+
+    head: BoardHead
+    part: str

@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any
 
-from .boards import Leaderboard, LeaderboardRow
+from .boards import BoardHead, Leaderboard, LeaderboardRow
 
 # `is_baseline` comes before the team name and holds what the server knows (Submission.is_baseline,
 # set only for the organisers' baseline runs), so a team whose name reads like "Baseline: ..."
@@ -112,8 +112,14 @@ def leaderboard_csv(board: Leaderboard) -> str:
     return out.getvalue()
 
 
-def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
-    """A JSON-ready dict (json.dumps it as is): the board's metadata, note and rows."""
+# The JSON of a row is stored pre-rendered in the board snapshots (the API registers it as a
+# snapshot part): bump this whenever `leaderboard_json_rows` changes what it writes, so that
+# older snapshots are not served with the old shape.
+JSON_ROWS_VERSION = 1
+
+
+def leaderboard_json_head(board: Leaderboard | BoardHead) -> dict[str, Any]:
+    """`leaderboard_json` without its `rows`, in the same key order."""
     return {
         "task": board.task_slug,
         "phase": board.phase_slug,
@@ -129,25 +135,33 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
         "generated_at": board.generated_at.isoformat(),
         "statistics": board.stats,
         "stale": board.stale,
-        "rows": [
-            {
-                "rank": row.rank,
-                "team": row.team,
-                "team_id": row.team_id,
-                "is_baseline": row.is_baseline,
-                "submission": row.submission_id,
-                "method": row.method_name,
-                "submitted_at": row.submitted_at.isoformat(),
-                "primary": row.primary,
-                "metrics": dict(row.metrics),
-                "groups": row.groups,
-                "submissions": row.submissions,
-                "intervals": row.intervals,
-                "cluster": row.cluster,
-                "rank_range": row.rank_range,
-                "vs_baseline": row.vs_baseline,
-                "vs_leader": row.vs_leader,
-            }
-            for row in board.rows
-        ],
     }
+
+
+def leaderboard_json_rows(rows: list[LeaderboardRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": row.rank,
+            "team": row.team,
+            "team_id": row.team_id,
+            "is_baseline": row.is_baseline,
+            "submission": row.submission_id,
+            "method": row.method_name,
+            "submitted_at": row.submitted_at.isoformat(),
+            "primary": row.primary,
+            "metrics": dict(row.metrics),
+            "groups": row.groups,
+            "submissions": row.submissions,
+            "intervals": row.intervals,
+            "cluster": row.cluster,
+            "rank_range": row.rank_range,
+            "vs_baseline": row.vs_baseline,
+            "vs_leader": row.vs_leader,
+        }
+        for row in rows
+    ]
+
+
+def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
+    """A JSON-ready dict (json.dumps it as is): the board's metadata, note and rows."""
+    return {**leaderboard_json_head(board), "rows": leaderboard_json_rows(board.rows)}

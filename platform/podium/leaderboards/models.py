@@ -43,14 +43,18 @@ class BoardSettings(models.Model):
 class BoardSnapshot(models.Model):
     """The whole ranked board as the board job last built it, whoever may see it.
 
-    Visibility is never baked in: readers check it before reading this row. `board` is replaced
-    in one UPDATE, so a reader gets the previous snapshot or the new one, never half of one.
+    Visibility is never baked in: readers check it before reading this row. `board` and `head`
+    are replaced in one UPDATE, and the parts in the same transaction, so a reader (one query)
+    gets the previous snapshot or the new one, never half of one.
     """
 
     phase = models.ForeignKey("sharedtasks.Phase", on_delete=models.CASCADE, related_name="+")
     subtask = models.ForeignKey("sharedtasks.Subtask", on_delete=models.CASCADE, related_name="+")
     partition = models.CharField(max_length=8)
     board = models.JSONField(null=True, blank=True, help_text="None until the first build.")
+    # What the fast readers load instead of `board`, with one of the snapshot's parts (see
+    # leaderboards.snapshot_format): the board without its rows.
+    head = models.JSONField(null=True, blank=True, help_text="None until the first build.")
     built_at = models.DateTimeField(
         null=True, blank=True, help_text="The moment whose scores the snapshot shows."
     )
@@ -71,3 +75,21 @@ class BoardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"board {self.phase_id}/{self.subtask_id}/{self.partition}"
+
+
+class BoardSnapshotPart(models.Model):
+    """Text a surface rendered from a snapshot's rows when it was built (the API's row JSON,
+    the page's table): `snapshot_format.SnapshotPart`. A row of its own, so that a read loads
+    the one part it shows and nothing of the others or of `board`."""
+
+    snapshot = models.ForeignKey(BoardSnapshot, on_delete=models.CASCADE, related_name="parts")
+    key = models.CharField(max_length=100, help_text="<part>:<version>")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "key"], name="board_snapshot_part_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.key}"

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, F, FilteredRelation, Q, Value, When, Window
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -33,11 +33,17 @@ from django.utils import timezone
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions.models import Score, Submission
 
-from .boards import Groups, Leaderboard, LeaderboardRow
-from .models import BoardSnapshot
+from .boards import Groups, Leaderboard, LeaderboardRow, RenderedBoard, board_head
+from .models import BoardSnapshot, BoardSnapshotPart
 from .notes import board_note
 from .ranking import ranked, sort_key
-from .snapshot_format import board_from_snapshot
+from .snapshot_format import (
+    board_from_snapshot,
+    head_from_snapshot,
+    is_current,
+    render_part,
+    snapshot_part,
+)
 from .visibility import require_visible, selection_partition, stored_partition
 
 
@@ -142,22 +148,75 @@ def leaderboard(
       primary value is undefined have rank None and come last.
     - `now` is for tests and the scheduler: the moment at which `private_at_end` is judged.
     """
+    now = now or timezone.now()
+    shown = _check(phase, subtask, partition, viewer=viewer, now=now)
+    return _board(phase, subtask, partition, shown, now=now)
+
+
+def _check(phase: Phase, subtask: Subtask, partition: str, *, viewer, now: datetime) -> str:
+    """The visibility check of every read, before any score is read; the stored partition."""
     if subtask.task_id != phase.task_id:
         raise ValueError(f"{subtask} is not a subtask of {phase.task}")
-    now = now or timezone.now()
     shown = stored_partition(phase, partition)
     require_visible(phase, shown, viewer=viewer, now=now)
+    return shown
+
+
+def _board(phase: Phase, subtask: Subtask, partition: str, shown: str, *, now: datetime):
     snapshot = (
         BoardSnapshot.objects.filter(phase=phase, subtask=subtask, partition=shown)
         .exclude(board=None)
         .values("board", "built_at", "changed_at")
         .first()
     )
-    if snapshot is not None:
+    # A snapshot of an older format is not misread: the board is computed live until the
+    # sweep has rebuilt it (snapshots.boards_sweep).
+    if snapshot is not None and is_current(snapshot["board"]):
         return board_from_snapshot(
             snapshot, phase=phase, subtask=subtask, partition=partition, now=now
         )
     return live_board(phase=phase, subtask=subtask, partition=partition, now=now)
+
+
+def leaderboard_rendered(
+    *,
+    phase: Phase,
+    subtask: Subtask,
+    partition: str,
+    viewer,
+    part: str,
+    now: datetime | None = None,
+) -> RenderedBoard:
+    """The board as `leaderboard()` would answer it, but with its rows as the text that the
+    snapshot part `part` (`snapshot_format.register_part`) rendered from them at build time:
+    the same visibility check first, then one query that loads neither the rows nor any other
+    part, whatever the number of rows and submissions.
+
+    A board without a current snapshot, or whose snapshot lacks this version of the part (the
+    part's template or code changed since the build), is read as `leaderboard()` reads it and
+    the part rendered now: slower, the same text.
+    """
+    now = now or timezone.now()
+    shown = _check(phase, subtask, partition, viewer=viewer, now=now)
+    renderer = snapshot_part(part)
+    text = BoardSnapshotPart.objects.filter(snapshot=OuterRef("pk"), key=renderer.key)
+    snapshot = (
+        BoardSnapshot.objects.filter(
+            phase=phase, subtask=subtask, partition=shown, head__isnull=False
+        )
+        .values("head", "built_at", "changed_at", text=Subquery(text.values("text")[:1]))
+        .first()
+    )
+    if snapshot is not None and snapshot["text"] is not None and is_current(snapshot["head"]):
+        head = head_from_snapshot(
+            snapshot, phase=phase, subtask=subtask, partition=partition, now=now
+        )
+        return RenderedBoard(head=head, part=snapshot["text"])
+    if snapshot is None:  # none built yet (or of an older format: no head)
+        board = live_board(phase=phase, subtask=subtask, partition=partition, now=now)
+    else:
+        board = _board(phase, subtask, partition, shown, now=now)
+    return RenderedBoard(head=board_head(board), part=render_part(renderer, board))
 
 
 def live_board(*, phase: Phase, subtask: Subtask, partition: str, now: datetime) -> Leaderboard:

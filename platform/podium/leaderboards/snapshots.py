@@ -5,7 +5,8 @@ through the `board_inputs_changed` signal). That stamps `changed_at` on the boar
 rows and, unless a rebuild job is already waiting (`queued`), enqueues one with a countdown of
 `PODIUM_BOARD_DEBOUNCE_S`: during a deadline rush every upload in that window rides on the same
 job. The job claims the request (queued -> false, a conditional UPDATE), builds each partition's
-board from the database as it is at that moment, and stores each in one UPDATE. Readers keep
+board from the database as it is at that moment, renders the surfaces' parts from it (the
+API's row JSON, the page's table: snapshot_format), and stores each in one transaction. Readers keep
 getting the previous snapshot, marked stale, until then. A newly scored submission is on its
 board after at most the debounce plus one build (see docs/leaderboards.md for measured times).
 """
@@ -19,15 +20,15 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions.models import Submission
 
-from .models import BoardSnapshot
+from .models import BoardSnapshot, BoardSnapshotPart
 from .selectors import live_board
-from .snapshot_format import board_to_snapshot
+from .snapshot_format import FORMAT, board_parts, board_to_snapshot, part_keys
 from .statistics import board_with_statistics
 from .visibility import ALL, PRIVATE, PUBLIC, is_partitioned
 
@@ -92,19 +93,44 @@ def board_rebuild(*, phase_id: int, subtask_id: int) -> bool:
             phase=phase,
             subtask=subtask,
         )
-        BoardSnapshot.objects.filter(
+        stored, parts = board_to_snapshot(board), board_parts(board)
+        snapshot = BoardSnapshot.objects.filter(
             phase_id=phase_id, subtask_id=subtask_id, partition=partition
-        ).update(
-            board=board_to_snapshot(board),
-            built_at=now,
-            build_seconds=time.perf_counter() - started,
         )
+        with transaction.atomic():
+            # The row lock makes a second job that got here meanwhile wait, then replace these
+            # parts (it would otherwise not see them and insert a duplicate part).
+            pks = list(snapshot.select_for_update().values_list("pk", flat=True))
+            snapshot.update(**stored, built_at=now, build_seconds=time.perf_counter() - started)
+            BoardSnapshotPart.objects.filter(snapshot_id__in=pks).delete()
+            BoardSnapshotPart.objects.bulk_create(
+                BoardSnapshotPart(snapshot_id=pk, key=key, text=text)
+                for pk in pks
+                for key, text in parts.items()
+            )
     return True
 
 
+def outdated_snapshots():
+    """Built snapshots of another format, or without one of the current parts (a part's
+    template or code changed): readers do not use them, or render the part at read time."""
+    outdated = Q(head__isnull=True) | ~Q(head__format=FORMAT)
+    for key in part_keys():
+        has_part = BoardSnapshotPart.objects.filter(snapshot=OuterRef("pk"), key=key)
+        outdated |= Q(~Exists(has_part))
+    return (
+        BoardSnapshot.objects.filter(board__isnull=False)
+        .filter(outdated)
+        .order_by()
+        .values_list("phase_id", "subtask_id")
+        .distinct()
+    )
+
+
 def boards_sweep(*, now: datetime | None = None) -> int:
-    """Beat job: re-send lost rebuilds, and ask for the first build of boards that have scored
-    submissions but no snapshot (data from before snapshots existed). Returns how many."""
+    """Beat job: re-send lost rebuilds, ask for the first build of boards that have scored
+    submissions but no snapshot (data from before snapshots existed), and the rebuild of
+    snapshots of an older format (`outdated_snapshots`). Returns how many boards."""
     now = now or timezone.now()
     lost = list(
         BoardSnapshot.objects.filter(queued=True, changed_at__lt=now - LOST_AFTER)
@@ -129,4 +155,9 @@ def boards_sweep(*, now: datetime | None = None) -> int:
     missing = list(missing)
     for phase_id, subtask_id in missing:
         board_request_rebuild(phase_id=phase_id, subtask_id=subtask_id, now=now)
-    return len(lost) + len(missing)
+    # A board whose rebuild is waiting is not asked again (a lost one was re-sent above).
+    waiting = set(BoardSnapshot.objects.filter(queued=True).values_list("phase_id", "subtask_id"))
+    outdated = [board for board in outdated_snapshots() if board not in waiting]
+    for phase_id, subtask_id in outdated:
+        board_request_rebuild(phase_id=phase_id, subtask_id=subtask_id, now=now)
+    return len(lost) + len(missing) + len(outdated)

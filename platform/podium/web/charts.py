@@ -27,6 +27,7 @@ class Bar:
     interval: tuple[float, float] | None
     baseline: bool
     mine: bool
+    team_id: int | None  # None for a baseline
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Chart:
     title: str
     desc: str
     intervals: bool
+    slug: str  # the subtask's, for the element ids
 
 
 def nice_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
@@ -106,6 +108,7 @@ def leaderboard_chart(board: Leaderboard, *, mine: int | None = None) -> Chart |
                 interval=(x(interval[0]), x(interval[1])) if interval else None,
                 baseline=row.is_baseline,
                 mine=mine is not None and row.team_id == mine,
+                team_id=row.team_id,
             )
         )
     direction = "lower is better" if board.direction == "lower" else "higher is better"
@@ -125,4 +128,5 @@ def leaderboard_chart(board: Leaderboard, *, mine: int | None = None) -> Chart |
         title=f"{board.subtask_slug}: {metric} per team ({direction})",
         desc=desc,
         intervals=bool(intervals),
+        slug=board.subtask_slug,
     )

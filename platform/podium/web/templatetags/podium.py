@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from podium.baselineruns.selectors import baseline_subtasks_training
+from podium.web.board_parts import mine_marker
 from podium.web.markdown import render_markdown
 
 register = template.Library()
@@ -60,6 +61,12 @@ def subtask_heading(subtask) -> str:
     ):
         return title
     return f"{slug}: {title}"
+
+
+@register.simple_tag
+def mine_mark(team_id, kind: str) -> SafeString:
+    """In a board's table and chart: where the viewer's own team is marked (web.board_parts)."""
+    return mine_marker(team_id, kind)
 
 
 @register.inclusion_tag("web/_baselines_training.html")

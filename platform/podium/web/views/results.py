@@ -1,7 +1,8 @@
 """/tasks/<slug>/results/: one ranking per subtask of a phase, its chart, CSV, and the organisers'
 Reveal/Hide buttons.
 
-Every score shown comes from `leaderboards.selectors.leaderboard()`, which refuses
+Every score shown comes from `leaderboards.selectors.leaderboard()` (the page: its
+`leaderboard_rendered()`, the table and chart rendered with the board's snapshot), which refuses
 (`LeaderboardNotVisible`) before reading a score when the viewer may not see the board; its
 message is the empty state. The page defaults to the public partition while the private one is
 unrevealed, and to the private one once it is revealed.
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from podium.leaderboards.exports import leaderboard_csv
 from podium.leaderboards.latex import leaderboard_latex
-from podium.leaderboards.selectors import leaderboard
+from podium.leaderboards.selectors import leaderboard, leaderboard_rendered
 from podium.leaderboards.services import RevealError, phase_hide, phase_reveal
 from podium.leaderboards.visibility import (
     PRIVATE,
@@ -33,7 +34,7 @@ from podium.leaderboards.visibility import (
 from podium.sharedtasks.models import Phase
 from podium.sharedtasks.selectors import is_organiser_of
 from podium.teams.selectors import user_team
-from podium.web.charts import leaderboard_chart
+from podium.web.board_parts import PART, board_html
 
 from .common import task_or_404
 
@@ -79,16 +80,24 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     for subtask in task.subtasks.all():
         entry: dict = {"subtask": subtask, "heading": _heading(subtask)}
         try:
-            board = leaderboard(
-                phase=phase, subtask=subtask, partition=partition, viewer=request.user, now=now
+            rendered = leaderboard_rendered(
+                phase=phase,
+                subtask=subtask,
+                partition=partition,
+                viewer=request.user,
+                now=now,
+                part=PART,
             )
         except LeaderboardError as closed:
             entry["closed"] = str(closed)
         else:
+            board = rendered.head
             # The note of a board with baselines also explains the baseline rows.
-            if not note or any(r.is_baseline for r in board.rows):
+            if not note or board.has_baselines:
                 note = board.note
-            entry.update(board=board, chart=leaderboard_chart(board, mine=team and team.pk))
+            # The table and chart as rendered when the snapshot was built, with this viewer's
+            # team marked: no template work per row on a read.
+            entry.update(board=board, **board_html(rendered.part, mine=team and team.pk))
             args = [task.slug, phase.slug, subtask.slug]
             entry["csv"] = reverse("web:results-csv", args=args)
             entry["tex"] = reverse("web:results-tex", args=args)
