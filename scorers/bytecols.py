@@ -14,6 +14,7 @@ from scorers.view import Factor
 MAX_WIDTH = 64  # longest id or label (bytes) handled here
 MAX_DISTINCT = 256
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+LOW_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # k low bytes
 Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (word view, starts, ends)
 
 
@@ -40,7 +41,7 @@ def word_view(a: np.ndarray) -> np.ndarray:
 def masked_word(w: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
     """Word k (bytes 8k..8k+7) of each span, bytes past the span's end zeroed."""
     low, high = int(length.min()), int(length.max())
-    at = start + 8 * k
+    at = start + 8 * k if k else start
     if low <= 8 * k:
         # A span shorter than 8k bytes near the end of the file would read past it; its word
         # is masked to zero below whatever is read.
@@ -49,11 +50,11 @@ def masked_word(w: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) ->
     if low >= 8 * (k + 1):
         return word  # every span covers the whole word: the common case, no masking
     if low == high:
-        return word & low_bytes_mask(low - 8 * k)
-    keep = np.clip(length - 8 * k, 0, 8).astype(np.uint64)
-    # (1 << 64) overflows: build the mask as ~0 >> (64 - 8 * keep), with keep == 0 -> 0.
-    mask = np.where(keep > 0, ALL_ONES >> (np.uint64(64) - np.uint64(8) * keep), np.uint64(0))
-    return word & mask
+        word &= low_bytes_mask(low - 8 * k)
+        return word
+    # A lookup in a table of the nine masks: cheaper than building each mask with shifts.
+    word &= LOW_MASKS[np.clip(length - 8 * k, 0, 8)]
+    return word
 
 
 def low_bytes_mask(keep: int) -> np.uint64:
