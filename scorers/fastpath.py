@@ -196,9 +196,10 @@ def _columns(
 
 
 def _forbidden(fmt: str) -> bytes:
-    # Escapes and CR are left to the thorough path; in CSV, so are quoting and padding spaces;
-    # in TXT, spaces (the thorough path strips values).
-    return {"jsonl": b"\\\r", "txt": b"\r "}.get(fmt, b'\\\r" ')
+    # Escapes are left to the thorough path; in CSV, so are quoting and padding spaces; in TXT,
+    # spaces (the thorough path strips values). CR needs no search of its own: _lines refuses
+    # every control character but LF (and TSV's tab).
+    return {"jsonl": b"\\", "txt": b" "}.get(fmt, b'\\" ')
 
 
 def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:
