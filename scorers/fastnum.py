@@ -87,6 +87,7 @@ def _json_grammar(chars: np.ndarray, cls: np.ndarray) -> bool:
 EXTENDED = np.finfo(np.longdouble).nmant == 63
 POW10_LONG = np.cumprod(np.full(20, 10, dtype=np.longdouble)) / 10  # 10**0 .. 10**19, exact
 POW10_U64 = np.array([10**k for k in range(9)], dtype=np.uint64)
+POW10_F64 = np.array([10.0**k for k in range(20)])  # exact: 5**k < 2**53 for k <= 22
 MAX_DIGITS = 19
 
 
@@ -185,12 +186,18 @@ def _decimals(columns: list[np.ndarray], length: np.ndarray, json_grammar: bool)
             mantissa *= POW10_U64[in_word]
         mantissa += _eight_digits(x)
     fraction = np.clip(np.where(n_dots == 1, n_digits - point, 0), 0, MAX_DIGITS)
-    quotient = mantissa.astype(np.longdouble)
-    quotient /= POW10_LONG[fraction]
-    # The extended significand's low 11 bits are 10000000000: exactly halfway.
-    low_bits = quotient.view(np.uint64)[::2] & np.uint64(0x7FF)
-    plain &= low_bits != np.uint64(0x400)
-    values = quotient.astype(np.float64)
+    if int(mantissa.max()) < 2**53:
+        # Few digits (gold scores such as 3.1): both operands are exact float64 values, so one
+        # float64 division rounds correctly (Clinger's fast path), several times faster than x87.
+        values = mantissa.astype(np.float64)
+        values /= POW10_F64[fraction]
+    else:
+        quotient = mantissa.astype(np.longdouble)
+        quotient /= POW10_LONG[fraction]
+        # The extended significand's low 11 bits are 10000000000: exactly halfway.
+        low_bits = quotient.view(np.uint64)[::2] & np.uint64(0x7FF)
+        plain &= low_bits != np.uint64(0x400)
+        values = quotient.astype(np.float64)
     np.negative(values, out=values, where=minus)
     return values, plain
 

@@ -73,3 +73,15 @@ def test_json_grammar_refuses_text_only_literals(literal: str):
 @pytest.mark.parametrize("literal", ["1.2.3", "--1", "1-2", "1e", "-", ".", "1_0", "nan", "1.5x"])
 def test_non_numbers_are_refused(literal: str):
     assert fastnum.numbers(_spans(["1.5", literal, "2"]), False) is None
+
+
+def test_short_decimals_match_float():
+    """Columns whose digits all fit in 53 bits take a float64 division instead of x87's."""
+    rng = np.random.default_rng(3)
+    values, places = rng.random(20000) * 100, rng.integers(0, 13, 20000)
+    literals = [f"{v:.{d}f}" for v, d in zip(values, places, strict=True)]
+    literals += ["3.1", "-12.25", "0.1", "0", "-0.0", str(2**53 - 1), "9007199254.740991"]
+    for json_grammar in (False, True):
+        got = fastnum.numbers(_spans(literals), json_grammar)
+        assert got is not None
+        np.testing.assert_array_equal(_bits(got), _bits([float(s) for s in literals]))
