@@ -163,11 +163,16 @@ def _find_byte(w: np.ndarray, pos: np.ndarray, byte: int, ends: np.ndarray) -> n
     todo: np.ndarray | None = None  # rows still searched (None: all)
     for k in range(SEARCH_BYTES // 8):
         at = (pos if todo is None else pos[todo]) + 8 * k
-        x = w[np.minimum(at, len(w) - 1)] ^ pattern
+        if int(at.max()) >= len(w):  # near the end of the file; such rows find no byte there
+            at = np.minimum(at, len(w) - 1)
+        x = w[at]
+        x ^= pattern
         zero = ~(((x & LOW7) + LOW7) | x | LOW7)  # the high bit of each zero byte
         hit = zero != 0
-        lowest = zero & (~zero + np.uint64(1))
-        at += (np.bitwise_count(lowest - np.uint64(1)) >> np.uint8(3)).astype(np.int64)
+        # zero ^ (zero - 1) sets the bits up to the lowest flag, 8j + 8 of them for byte j.
+        zero ^= zero - np.uint64(1)
+        at -= 1
+        at += np.bitwise_count(zero) >> np.uint8(3)
         if todo is None:
             if hit.all():
                 found = at
