@@ -18,15 +18,32 @@ LOW_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  #
 Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (word view, starts, ends)
 
 
-_SCRATCH: list[np.ndarray] = []
+CHUNK = 1 << 18  # bytes compared at a time: the flags stay in the CPU's cache
 
 
-def flags(a: np.ndarray, op: np.ufunc, value: int) -> np.ndarray:
-    """op(a, value) into a reused boolean buffer: fresh memory costs page faults, and a large
-    file needs several such masks (the CLI is a short-lived process, the buffer dies with it)."""
-    if not _SCRATCH or len(_SCRATCH[0]) < len(a):
-        _SCRATCH[:] = [np.empty(len(a), dtype=bool)]
-    return op(a, value, out=_SCRATCH[0][: len(a)])
+def positions(a: np.ndarray, op: np.ufunc, value: int) -> np.ndarray:
+    """np.flatnonzero(op(a, value)), a chunk at a time: a file-sized mask would cost a pass
+    through memory to write it, another to read it, and page faults on its fresh pages."""
+    mask = np.empty(min(len(a), CHUNK), dtype=bool)
+    out = np.empty(count(a, op, value, mask), dtype=np.int64)
+    filled = 0
+    for low in range(0, len(a), CHUNK):
+        part = a[low : low + CHUNK]
+        where = np.flatnonzero(op(part, value, out=mask[: len(part)]))
+        np.add(where, low, out=out[filled : filled + len(where)])
+        filled += len(where)
+    return out
+
+
+def count(a: np.ndarray, op: np.ufunc, value: int, mask: np.ndarray | None = None) -> int:
+    """np.count_nonzero(op(a, value)), a chunk at a time (see positions)."""
+    if mask is None:
+        mask = np.empty(min(len(a), CHUNK), dtype=bool)
+    total = 0
+    for low in range(0, len(a), CHUNK):
+        part = a[low : low + CHUNK]
+        total += int(np.count_nonzero(op(part, value, out=mask[: len(part)])))
+    return total
 
 
 def word_view(a: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, factorize, flags, same_bytes, word_view
+from scorers.bytecols import Spans, count, factorize, positions, same_bytes, word_view
 from scorers.fastnum import canonical_int_text, canonical_ints, join_ids, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
@@ -66,7 +66,7 @@ def _lines(
     a: np.ndarray, limits: Limits, tab_ok: bool = False
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(starts, ends) of lines; None if a control character other than LF (or tab) occurs."""
-    ctl = np.flatnonzero(flags(a, np.less, 32))
+    ctl = positions(a, np.less, 32)
     kinds = a[ctl]
     if tab_ok:
         ctl = ctl[kinds != 9]
@@ -230,7 +230,7 @@ def _jsonl_searched(
         begin, fixed_from = value_end, end0
     if not same_bytes(w, begin, ends, first[fixed_from:]):
         return None
-    if np.count_nonzero(flags(a, np.equal, 34)) != len(starts) * sum(quotes_per_key):
+    if count(a, np.equal, 34) != len(starts) * sum(quotes_per_key):
         return None
     return spans
 
@@ -246,7 +246,7 @@ def _jsonl_quoted(
     ends: np.ndarray,
 ) -> dict[str, Spans] | None:
     """Spans from the position of every quote of the file (long values, such as texts)."""
-    q = _rows_within(np.flatnonzero(flags(a, np.equal, 34)), starts, ends, sum(quotes_per_key))
+    q = _rows_within(positions(a, np.equal, 34), starts, ends, sum(quotes_per_key))
     if q is None:
         return None
     # Fixed regions: everything between one value and the next (the key, its quotes, the colon
@@ -289,7 +289,7 @@ def _csv(
 ) -> dict[str, Spans] | None:
     a = padded[:-8]
     sep_code = ord(sep)
-    seps = np.flatnonzero(flags(a, np.equal, sep_code))
+    seps = positions(a, np.equal, sep_code)
     lines = _lines(a, limits, tab_ok=sep_code == 9)
     if lines is None:
         return None
