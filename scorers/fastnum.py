@@ -91,7 +91,7 @@ POW10_F64 = np.array([10.0**k for k in range(20)])  # exact: 5**k < 2**53 for k 
 MAX_DIGITS = 19
 
 
-U8, U56, U64 = np.uint64(8), np.uint64(56), np.uint64(64)
+U8, U56 = np.uint64(8), np.uint64(56)
 
 
 def _delete_byte(words: list[np.ndarray], at: np.ndarray) -> None:
