@@ -245,21 +245,26 @@ def _timed(cmd: list[str]) -> float:
 def measure(
     name: str, gold: Path, pred: Path, spec: Path, runs: int, reference_fn, lean_fn
 ) -> None:
+    """``reference_fn`` None: the slow scikit-learn reference is skipped (--skip-reference)."""
     size = (gold.stat().st_size + pred.stat().st_size) / 1e6
     walls, peaks = [], []
     for _ in range(runs):
         wall, rss, result = run_cli(spec, gold, pred)
         walls.append(wall)
         peaks.append(rss)
-    ref_wall, ref = reference_fn(gold, pred)
-    lean_wall, lean = lean_fn(gold, pred)
     cli_wall = min(walls)
-    diff = max(max_difference(result["scores"], ref), max_difference(result["scores"], lean))
+    diff = 0.0
+    shown = ""
+    if reference_fn is not None:
+        ref_wall, ref = reference_fn(gold, pred)
+        diff = max_difference(result["scores"], ref)
+        shown = f"reference {ref_wall:.2f} s ({ref_wall / cli_wall:.1f}x) | "
+    lean_wall, lean = lean_fn(gold, pred)
+    diff = max(diff, max_difference(result["scores"], lean))
     print(
         f"{name:>10}: {size:.0f} MB | CLI best {cli_wall:.3f} s, first {walls[0]:.3f} s "
         f"(runs: {', '.join(f'{w:.3f}' for w in walls)}), peak RSS {max(peaks):.0f} MiB | "
-        f"reference {ref_wall:.2f} s ({ref_wall / cli_wall:.1f}x) | "
-        f"lean reference {lean_wall:.2f} s ({lean_wall / cli_wall:.1f}x) | "
+        f"{shown}lean reference {lean_wall:.2f} s ({lean_wall / cli_wall:.1f}x) | "
         f"max |CLI - references| {diff:.1e}"
     )
 
@@ -272,6 +277,11 @@ def main() -> None:
         "--only", help="comma-separated variants (binary,10-class,int-ids,sts-txt,jsonl-num)"
     )
     parser.add_argument("--keep", help="write the files here instead of a temporary folder")
+    parser.add_argument(
+        "--skip-reference",
+        action="store_true",
+        help="time only the lean reference (the scikit-learn one takes minutes per variant)",
+    )
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.rows:,} rows")
     print(f"import scorers.cli: {import_time() * 1000:.0f} ms (beyond a bare interpreter start)")
@@ -293,10 +303,12 @@ def main() -> None:
             if isinstance(kind, list):
                 integer = name == "int-ids"
                 files = write_files(folder, args.rows, kind, seed=len(kind), integer=integer)
-                measure(name, *files, args.runs, reference, lean.label_reference)
+                ref_fn = None if args.skip_reference else reference
+                measure(name, *files, args.runs, ref_fn, lean.label_reference)
             else:
                 files = write_numeric_files(folder, args.rows, positional=kind)
-                measure(name, *files, args.runs, numeric_reference, lean.numeric_reference)
+                ref_fn = None if args.skip_reference else numeric_reference
+                measure(name, *files, args.runs, ref_fn, lean.numeric_reference)
 
 
 if __name__ == "__main__":

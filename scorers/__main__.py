@@ -1,5 +1,6 @@
 import sys
 
-from scorers.cli import main
+from scorers.cli import keep_freed_memory, main
 
+keep_freed_memory()
 sys.exit(main())

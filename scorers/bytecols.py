@@ -14,18 +14,36 @@ from scorers.view import Factor
 MAX_WIDTH = 64  # longest id or label (bytes) handled here
 MAX_DISTINCT = 256
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+LOW_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # k low bytes
 Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (word view, starts, ends)
 
 
-_SCRATCH: list[np.ndarray] = []
+CHUNK = 1 << 18  # bytes compared at a time: the flags stay in the CPU's cache
 
 
-def flags(a: np.ndarray, op: np.ufunc, value: int) -> np.ndarray:
-    """op(a, value) into a reused boolean buffer: fresh memory costs page faults, and a large
-    file needs several such masks (the CLI is a short-lived process, the buffer dies with it)."""
-    if not _SCRATCH or len(_SCRATCH[0]) < len(a):
-        _SCRATCH[:] = [np.empty(len(a), dtype=bool)]
-    return op(a, value, out=_SCRATCH[0][: len(a)])
+def positions(a: np.ndarray, op: np.ufunc, value: int) -> np.ndarray:
+    """np.flatnonzero(op(a, value)), a chunk at a time: a file-sized mask would cost a pass
+    through memory to write it, another to read it, and page faults on its fresh pages."""
+    mask = np.empty(min(len(a), CHUNK), dtype=bool)
+    out = np.empty(count(a, op, value, mask), dtype=np.int64)
+    filled = 0
+    for low in range(0, len(a), CHUNK):
+        part = a[low : low + CHUNK]
+        where = np.flatnonzero(op(part, value, out=mask[: len(part)]))
+        np.add(where, low, out=out[filled : filled + len(where)])
+        filled += len(where)
+    return out
+
+
+def count(a: np.ndarray, op: np.ufunc, value: int, mask: np.ndarray | None = None) -> int:
+    """np.count_nonzero(op(a, value)), a chunk at a time (see positions)."""
+    if mask is None:
+        mask = np.empty(min(len(a), CHUNK), dtype=bool)
+    total = 0
+    for low in range(0, len(a), CHUNK):
+        part = a[low : low + CHUNK]
+        total += int(np.count_nonzero(op(part, value, out=mask[: len(part)])))
+    return total
 
 
 def word_view(a: np.ndarray) -> np.ndarray:
@@ -40,7 +58,7 @@ def word_view(a: np.ndarray) -> np.ndarray:
 def masked_word(w: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
     """Word k (bytes 8k..8k+7) of each span, bytes past the span's end zeroed."""
     low, high = int(length.min()), int(length.max())
-    at = start + 8 * k
+    at = start + 8 * k if k else start
     if low <= 8 * k:
         # A span shorter than 8k bytes near the end of the file would read past it; its word
         # is masked to zero below whatever is read.
@@ -49,11 +67,11 @@ def masked_word(w: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) ->
     if low >= 8 * (k + 1):
         return word  # every span covers the whole word: the common case, no masking
     if low == high:
-        return word & low_bytes_mask(low - 8 * k)
-    keep = np.clip(length - 8 * k, 0, 8).astype(np.uint64)
-    # (1 << 64) overflows: build the mask as ~0 >> (64 - 8 * keep), with keep == 0 -> 0.
-    mask = np.where(keep > 0, ALL_ONES >> (np.uint64(64) - np.uint64(8) * keep), np.uint64(0))
-    return word & mask
+        word &= low_bytes_mask(low - 8 * k)
+        return word
+    # A lookup in a table of the nine masks: cheaper than building each mask with shifts.
+    word &= LOW_MASKS[np.clip(length - 8 * k, 0, 8)]
+    return word
 
 
 def low_bytes_mask(keep: int) -> np.uint64:
@@ -61,11 +79,11 @@ def low_bytes_mask(keep: int) -> np.uint64:
 
 
 def same_bytes(w: np.ndarray, begin: np.ndarray, end: np.ndarray, template: bytes) -> bool:
-    if not (end - begin == len(template)).all():
+    length = end - begin
+    if not (length == len(template)).all():
         return False
     padded = template + b"\0" * (-len(template) % 8)
     expected = np.frombuffer(padded, dtype="<u8")
-    length = end - begin
     return all(
         (masked_word(w, begin, length, k) == expected[k]).all() for k in range(len(expected))
     )
@@ -107,20 +125,32 @@ def factorize(spans: Spans) -> Factor | None:
     distinct = np.unique(key[:: max(1, len(key) // 4096)])
     if len(distinct) > MAX_DISTINCT:
         return None
-    codes = np.minimum(np.searchsorted(distinct, key), len(distinct) - 1)
+    codes = _positions(distinct, key)
     if not (distinct[codes] == key).all():
         distinct, codes = np.unique(key, return_inverse=True)
         if len(distinct) > MAX_DISTINCT:
             return None
     reps = np.zeros(len(distinct), dtype=np.int64)
     reps[codes[::-1]] = np.arange(len(codes))[::-1]  # first row holding each value
-    if not (words == words[reps][codes]).all():
+    # As in join: word 0 is implied by the key and the other words.
+    if words.shape[1] > 1 and not (words[:, 1:] == words[reps, 1:][codes]).all():
         return None  # a hash collision between distinct values
     values = [row_text(words[r]) for r in reps]
     order = sorted(range(len(values)), key=values.__getitem__)
     remap = np.empty(len(order), dtype=np.int64)
     remap[order] = np.arange(len(order))
     return Factor(remap[codes], [values[i] for i in order])
+
+
+def _positions(distinct: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For each key, the index of the first distinct value >= it (clipped to the last index)."""
+    if len(distinct) > 16:
+        return np.minimum(np.searchsorted(distinct, key), len(distinct) - 1)
+    # A few comparisons with the sorted values beat a binary search per row several times.
+    codes = np.zeros(len(key), dtype=np.uint8)
+    for value in distinct[:-1]:
+        codes += key > value
+    return codes.astype(np.int64)
 
 
 def join(gold_ids: Spans, pred_ids: Spans) -> np.ndarray | None:
@@ -138,7 +168,9 @@ def join(gold_ids: Spans, pred_ids: Spans) -> np.ndarray | None:
         return None
     gold_row = np.empty(len(gk), dtype=np.int64)
     gold_row[p_order] = g_order
-    if not (gw[gold_row] == pw).all():
+    # Equal keys with equal words 1.. have equal words 0 too (row_keys multiplies by an odd
+    # constant, a bijection modulo 2**64): word 0 needs no check, and one word none at all.
+    if gw.shape[1] > 1 and not (gw[gold_row, 1:] == pw[:, 1:]).all():
         return None
     return gold_row
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scorers.bytecols import Spans, distinct, join, masked_word
+from scorers.bytecols import ALL_ONES, Spans, distinct, join, masked_word
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
@@ -32,17 +32,33 @@ CLASS[ord("+")] = PLUS
 CLASS[0] = PAD  # past a span's end (the file itself holds no NUL: fastpath refuses controls)
 
 
-def _matrix(spans: Spans) -> np.ndarray | None:
-    """Each span's bytes, zero-padded to a common width with at least one zero after each."""
+def _columns(spans: Spans) -> list[np.ndarray] | None:
+    """Word k of every span (bytes 8k..8k+7, zero past its end), one contiguous array per k,
+    with at least one zero byte after each span."""
     w, start, end = spans
     length = end - start
     if len(length) == 0 or int(length.min()) < 1 or int(length.max()) > MAX_WIDTH:
         return None
-    n_words = int(length.max()) // 8 + 1
-    words = np.empty((len(start), n_words), dtype="<u8")
-    for k in range(n_words):
-        words[:, k] = masked_word(w, start, length, k)
-    return words.view(np.uint8).reshape(len(start), 8 * n_words)
+    return [masked_word(w, start, length, k) for k in range(int(length.max()) // 8 + 1)]
+
+
+def _rows(columns: list[np.ndarray], rows: np.ndarray | slice) -> np.ndarray:
+    """The bytes of some rows as a zero-padded matrix, a row's first byte in column 0."""
+    return np.stack([c[rows] for c in columns], axis=1).view(np.uint8)
+
+
+def _subset(spans: Spans, rows: np.ndarray) -> np.ndarray:
+    """The byte matrix (_matrix) of some rows."""
+    w, start, end = spans
+    chars = _matrix((w, start[rows], end[rows]))
+    assert chars is not None  # the rows' spans were read as columns before
+    return chars
+
+
+def _matrix(spans: Spans) -> np.ndarray | None:
+    """Each span's bytes, zero-padded to a common width with at least one zero after each."""
+    columns = _columns(spans)
+    return None if columns is None else _rows(columns, slice(None))
 
 
 def _json_grammar(chars: np.ndarray, cls: np.ndarray) -> bool:
@@ -61,6 +77,131 @@ def _json_grammar(chars: np.ndarray, cls: np.ndarray) -> bool:
     return not leading_zero.any()  # no "01", "-007"
 
 
+# Decimal literals without an exponent and with at most 19 digits are converted here, exactly:
+# their digits make an integer M < 10**19 < 2**64 and the value is M / 10**f (f digits after
+# the point). x87 extended precision (numpy's longdouble on x86-64 Linux) holds M and 10**f
+# (f <= 27) exactly and rounds their quotient correctly to 64 bits; rounding that to float64
+# gives the correctly rounded value unless the 64-bit quotient lies exactly halfway between two
+# float64 values (then the first rounding may have decided the tie): such rows, like every
+# other literal, go to numpy's string cast, which parses as float() does.
+EXTENDED = np.finfo(np.longdouble).nmant == 63
+POW10_LONG = np.cumprod(np.full(20, 10, dtype=np.longdouble)) / 10  # 10**0 .. 10**19, exact
+POW10_U64 = np.array([10**k for k in range(9)], dtype=np.uint64)
+POW10_F64 = np.array([10.0**k for k in range(20)])  # exact: 5**k < 2**53 for k <= 22
+MAX_DIGITS = 19
+
+
+U8, U56 = np.uint64(8), np.uint64(56)
+
+
+def _delete_byte(words: list[np.ndarray], at: np.ndarray) -> None:
+    """Remove byte ``at`` of each row (the bytes after it move down one; past the end: none)."""
+    low, high = int(at.min()), int(at.max())
+    for k, x in enumerate(words):
+        shifted = x >> U8
+        if k + 1 < len(words):
+            shifted |= words[k + 1] << U56
+        if high <= 8 * k:
+            words[k] = shifted
+            continue
+        if low >= 8 * (k + 1):
+            continue
+        if low == high:  # the point of "0.25" or "3.14159": a constant mask
+            keep: np.ndarray | np.uint64 = np.uint64((1 << (8 * (low - 8 * k))) - 1)
+        else:  # ~0 << 64 is 0 in numpy: keep everything
+            keep = ~(ALL_ONES << (U8 * np.clip(at - 8 * k, 0, 8).astype(np.uint64)))
+        # (x & keep) | (shifted & ~keep), in three operations
+        shifted ^= (x ^ shifted) & keep
+        words[k] = shifted
+
+
+def _eight_digits(x: np.ndarray) -> np.ndarray:
+    """The value of eight digit bytes, the first in the lowest byte (simdjson's SWAR method)."""
+    x &= np.uint64(0x0F0F0F0F0F0F0F0F)
+    x *= np.uint64(2561)
+    x >>= U8
+    x &= np.uint64(0x00FF00FF00FF00FF)
+    x *= np.uint64(6553601)
+    x >>= np.uint64(16)
+    x &= np.uint64(0x0000FFFF0000FFFF)
+    x *= np.uint64(42949672960001)
+    x >>= np.uint64(32)
+    return x
+
+
+def _decimals(columns: list[np.ndarray], length: np.ndarray, json_grammar: bool):
+    """(values, rows done): the rows that are plain decimals [+-]digits[.digits] of at most
+    MAX_DIGITS digits, converted exactly; the other rows are left to the caller. None when a
+    plain decimal breaks the JSON grammar (the whole column is then not taken)."""
+    n = len(length)
+    # Small integers (at most MAX_WIDTH) in int16: a quarter of the memory of int64.
+    length = length.astype(np.int16)
+    n_digits = np.zeros(n, dtype=np.int16)
+    n_dots = np.zeros(n, dtype=np.int16)
+    point = length.copy()  # the point's position, or the length when there is none
+    for k, x in enumerate(columns):
+        # Flags as 0/1 bytes, counted eight at a time; a row's only point is found from its
+        # word, as the rank of the flag's bit / 8 (numpy's reductions along a short axis of a
+        # byte matrix are several times slower).
+        b = x.view(np.uint8)
+        digits = np.less(b - np.uint8(ord("0")), 10).view(np.uint64)
+        n_digits += np.bitwise_count(digits)
+        dots = (b == ord(".")).view(np.uint64)
+        found = dots != 0
+        if found.any():
+            n_dots += np.bitwise_count(dots)
+            at = (np.bitwise_count(dots - np.uint64(1)) >> np.uint8(3)).astype(np.int16)
+            at += 8 * k
+            np.copyto(point, at, where=found)
+    first = (columns[0] & np.uint64(0xFF)).astype(np.uint8)
+    minus = first == ord("-")
+    sign = minus | (first == ord("+"))
+    plain = (n_digits + n_dots + sign == length) & (n_dots <= 1) & (n_digits >= 1)
+    plain &= n_digits <= MAX_DIGITS
+    if json_grammar:
+        leading = sign.astype(np.int16)
+        after_sign = (columns[0] >> (U8 * leading.astype(np.uint64))) & np.uint64(0xFF)
+        bad = (first == ord("+")) | (point == leading) | (point == length - 1)
+        bad |= (after_sign == ord("0")) & (point > leading + 1)  # "01", "-012.5"
+        if (bad & plain).any():
+            return None
+    words = columns  # taken over: the caller reads the bytes again where needed
+    if sign.any():
+        _delete_byte(words, np.where(sign, np.int16(0), length))
+        point = point - sign
+    _delete_byte(words, point)
+    mantissa = np.zeros(n, dtype=np.uint64)
+    for k, x in enumerate(words):
+        in_word = np.clip(n_digits - 8 * k, 0, 8)
+        low, high = int(in_word.min()), int(in_word.max())
+        if high == 0:
+            break
+        # Left-aligned digits, zeros after: shifting them to the top makes the zeros leading.
+        if low == high:
+            if low < 8:
+                x <<= np.uint64(8 * (8 - low))
+            mantissa *= POW10_U64[low]
+        else:
+            x <<= U8 * (np.uint64(8) - in_word.astype(np.uint64))
+            mantissa *= POW10_U64[in_word]
+        mantissa += _eight_digits(x)
+    fraction = np.clip(np.where(n_dots == 1, n_digits - point, 0), 0, MAX_DIGITS)
+    if int(mantissa.max()) < 2**53:
+        # Few digits (gold scores such as 3.1): both operands are exact float64 values, so one
+        # float64 division rounds correctly (Clinger's fast path), several times faster than x87.
+        values = mantissa.astype(np.float64)
+        values /= POW10_F64[fraction]
+    else:
+        quotient = mantissa.astype(np.longdouble)
+        quotient /= POW10_LONG[fraction]
+        # The extended significand's low 11 bits are 10000000000: exactly halfway.
+        low_bits = quotient.view(np.uint64)[::2] & np.uint64(0x7FF)
+        plain &= low_bits != np.uint64(0x400)
+        values = quotient.astype(np.float64)
+    np.negative(values, out=values, where=minus)
+    return values, plain
+
+
 def numbers(
     spans: Spans,
     json_grammar: bool,
@@ -72,23 +213,35 @@ def numbers(
     ``json_grammar``: JSON numbers (JSONL); else the decimal literals of text formats, which are
     exactly float()'s syntax once restricted to digits . e E + - (no "nan", "1_000", spaces).
     """
-    chars = _matrix(spans)
-    if chars is None:
+    columns = _columns(spans)
+    if columns is None:
         return None
-    cls = CLASS[chars]
-    if (cls == BAD).any():
-        return None
-    if json_grammar and not _json_grammar(chars, cls):
-        return None
-    try:
-        values = chars.view(f"S{chars.shape[1]}").ravel().astype(np.float64)
-    except ValueError:  # "1e", "--1", "1.2.3": float() refuses them too
-        return None
+    length = spans[2] - spans[1]
+    if EXTENDED:
+        done = _decimals(columns, length, json_grammar)  # consumes the columns
+        if done is None:
+            return None
+        values, plain = done
+        rest = np.flatnonzero(~plain)
+    else:  # pragma: no cover - a platform whose long double is float64
+        values, rest = np.empty(len(length)), np.arange(len(length))
+    if len(rest):
+        others = _subset(spans, rest)
+        cls = CLASS[others]
+        if (cls == BAD).any():
+            return None
+        if json_grammar and not _json_grammar(others, cls):
+            return None
+        try:
+            values[rest] = others.view(f"S{others.shape[1]}").ravel().astype(np.float64)
+        except ValueError:  # "1e", "--1", "1.2.3": float() refuses them too
+            return None
     if json_grammar:
         # json reads "-0" as the integer 0, hence 0.0; float("-0") is -0.0.
         zero = np.flatnonzero(values == 0)
         if len(zero):
-            literal_int = ~((cls[zero] == DOT) | (cls[zero] == EXP)).any(axis=1)
+            cls = CLASS[_subset(spans, zero)]
+            literal_int = ~((cls == DOT) | (cls == EXP)).any(axis=1)
             values[zero[literal_int]] = 0.0
     if not np.isfinite(values).all():
         return None

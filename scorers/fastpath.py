@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, factorize, flags, same_bytes, word_view
+from scorers.bytecols import Spans, count, factorize, positions, same_bytes, word_view
 from scorers.fastnum import canonical_int_text, canonical_ints, join_ids, number_dataset, numbers
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
@@ -66,7 +66,7 @@ def _lines(
     a: np.ndarray, limits: Limits, tab_ok: bool = False
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(starts, ends) of lines; None if a control character other than LF (or tab) occurs."""
-    ctl = np.flatnonzero(flags(a, np.less, 32))
+    ctl = positions(a, np.less, 32)
     kinds = a[ctl]
     if tab_ok:
         ctl = ctl[kinds != 9]
@@ -117,10 +117,138 @@ def _jsonl(
         return None
     # A string value adds 2 quotes to its key's 2; a number adds none.
     quotes_per_key = [2 if k in numeric else 4 for k in keys]
-    q = _rows_within(np.flatnonzero(flags(a, np.equal, 34)), starts, ends, sum(quotes_per_key))
+    w = word_view(padded)
+    spans = _jsonl_searched(a, w, first, keys, numeric, quotes_per_key, starts, ends)
+    if spans is None:
+        spans = _jsonl_quoted(a, w, first, keys, numeric, quotes_per_key, starts, ends)
+    if spans is None:
+        return None
+    for key in numeric - set(fields):
+        if numbers(spans[key], True) is None:
+            return None  # a column nobody reads must still be valid JSON
+    return {f: spans[f] for f in fields}, numeric & set(fields)
+
+
+def _first_line_values(
+    first: bytes, keys: list[str], numeric: set[str], quotes_per_key: list[int]
+) -> list[tuple[int, int]] | None:
+    """[start, end) of each value in the first line, in key order."""
+    q = np.flatnonzero(np.frombuffer(first, dtype=np.uint8) == 34)
+    if len(q) != sum(quotes_per_key):
+        return None
+    out, col = [], 0
+    for key, n_quotes in zip(keys, quotes_per_key, strict=True):
+        if key in numeric:
+            found = NUMBER_CHARS.match(first, int(q[col + 1]) + 1)
+            if found is None:
+                return None
+            out.append((found.start(1), found.end(1)))
+        else:
+            out.append((int(q[col + 2]) + 1, int(q[col + 3])))
+        col += n_quotes
+    return out
+
+
+# Values up to this long are delimited by a search from their start (_jsonl_searched).
+SEARCH_BYTES = 64
+ZERO_HIGH, LOW7 = np.uint64(0x8080808080808080), np.uint64(0x7F7F7F7F7F7F7F7F)
+
+
+def _find_byte(w: np.ndarray, pos: np.ndarray, byte: int, ends: np.ndarray) -> np.ndarray | None:
+    """For each row, the first position >= pos holding ``byte``, before the line's end; None if
+    a row has none within SEARCH_BYTES. Eight bytes per gather: a byte equal to ``byte`` is a
+    zero byte of word ^ pattern, found exactly (no false positives) by the classic bit trick."""
+    pattern = np.uint64(byte * 0x0101010101010101)
+    found = np.empty(len(pos), dtype=np.int64)
+    todo: np.ndarray | None = None  # rows still searched (None: all)
+    for k in range(SEARCH_BYTES // 8):
+        at = (pos if todo is None else pos[todo]) + 8 * k
+        if int(at.max()) >= len(w):  # near the end of the file; such rows find no byte there
+            at = np.minimum(at, len(w) - 1)
+        x = w[at]
+        x ^= pattern
+        zero = ~(((x & LOW7) + LOW7) | x | LOW7)  # the high bit of each zero byte
+        hit = zero != 0
+        # zero ^ (zero - 1) sets the bits up to the lowest flag, 8j + 8 of them for byte j.
+        zero ^= zero - np.uint64(1)
+        at -= 1
+        at += np.bitwise_count(zero) >> np.uint8(3)
+        if todo is None:
+            if hit.all():
+                found = at
+                break
+            if not hit.any():
+                continue
+            found[hit] = at[hit]
+            todo = np.flatnonzero(~hit)
+        else:
+            found[todo[hit]] = at[hit]
+            todo = todo[~hit]
+        if len(todo) == 0:
+            break
+    else:
+        return None
+    return found if (found < ends).all() else None
+
+
+def _jsonl_searched(
+    a: np.ndarray,
+    w: np.ndarray,
+    first: bytes,
+    keys: list[str],
+    numeric: set[str],
+    quotes_per_key: list[int],
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> dict[str, Spans] | None:
+    """Spans without locating every quote of the file (a pass that makes an array of 8 bytes
+    per quote): from the line's start, each fixed region must equal the first line's, and each
+    value but the last ends at the first byte that begins the next fixed region (its closing
+    quote, or what follows a number), found by a short search; the last value ends where the
+    line's fixed suffix begins. Values then hold no quote but the last, and counting the
+    file's quotes rules that out. None when unsure (a value longer than SEARCH_BYTES: the
+    caller locates the quotes instead)."""
+    layout = _first_line_values(first, keys, numeric, quotes_per_key)
+    if layout is None:
+        return None
+    spans: dict[str, Spans] = {}
+    begin, fixed_from = starts, 0
+    for i, (key, (start0, end0)) in enumerate(zip(keys, layout, strict=True)):
+        template = first[fixed_from:start0]
+        value_start = begin + len(template)
+        if not same_bytes(w, begin, value_start, template):
+            return None
+        if i + 1 < len(keys):
+            value_end = _find_byte(w, value_start, first[end0], ends)
+            if value_end is None:
+                return None
+        else:
+            value_end = ends - (len(first) - end0)
+            if (value_end < value_start).any():
+                return None
+        spans[key] = (w, value_start, value_end)
+        begin, fixed_from = value_end, end0
+    if not same_bytes(w, begin, ends, first[fixed_from:]):
+        return None
+    if count(a, np.equal, 34) != len(starts) * sum(quotes_per_key):
+        return None
+    return spans
+
+
+def _jsonl_quoted(
+    a: np.ndarray,
+    w: np.ndarray,
+    first: bytes,
+    keys: list[str],
+    numeric: set[str],
+    quotes_per_key: list[int],
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> dict[str, Spans] | None:
+    """Spans from the position of every quote of the file (long values, such as texts)."""
+    q = _rows_within(positions(a, np.equal, 34), starts, ends, sum(quotes_per_key))
     if q is None:
         return None
-    w = word_view(padded)
     # Fixed regions: everything between one value and the next (the key, its quotes, the colon
     # and the separators), plus the line's prefix and suffix; they must equal the first line's.
     # A string value lies between its quotes. A number starts a fixed distance after its key's
@@ -141,12 +269,10 @@ def _jsonl(
         if not same_bytes(w, begin, value_start, first[begin[0] : value_start[0]]):
             return None
         spans[key] = (w, value_start, value_end)
-        if key in numeric and key not in fields and numbers(spans[key], True) is None:
-            return None  # a column nobody reads must still be valid JSON
         begin, col = value_end, col + n_quotes
     if not same_bytes(w, begin, ends, first[begin[0] : ends[0]]):
         return None
-    return {f: spans[f] for f in fields}, numeric & set(fields)
+    return spans
 
 
 def _txt(padded: np.ndarray, limits: Limits) -> Spans | None:
@@ -163,7 +289,7 @@ def _csv(
 ) -> dict[str, Spans] | None:
     a = padded[:-8]
     sep_code = ord(sep)
-    seps = np.flatnonzero(flags(a, np.equal, sep_code))
+    seps = positions(a, np.equal, sep_code)
     lines = _lines(a, limits, tab_ok=sep_code == 9)
     if lines is None:
         return None
@@ -196,9 +322,10 @@ def _columns(
 
 
 def _forbidden(fmt: str) -> bytes:
-    # Escapes and CR are left to the thorough path; in CSV, so are quoting and padding spaces;
-    # in TXT, spaces (the thorough path strips values).
-    return {"jsonl": b"\\\r", "txt": b"\r "}.get(fmt, b'\\\r" ')
+    # Escapes are left to the thorough path; in CSV, so are quoting and padding spaces; in TXT,
+    # spaces (the thorough path strips values). CR needs no search of its own: _lines refuses
+    # every control character but LF (and TSV's tab).
+    return {"jsonl": b"\\", "txt": b" "}.get(fmt, b'\\" ')
 
 
 def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:

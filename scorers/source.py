@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
@@ -29,6 +28,8 @@ def _human(n: int) -> str:
 
 
 def _unzip(data: bytes, limits: Limits, errors: ErrorList) -> bytes | None:
+    import zipfile  # only for zipped uploads: its import counts in every CLI run otherwise
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = [

@@ -16,7 +16,9 @@ from scorers.view import View
 
 def rankdata(values: np.ndarray) -> np.ndarray:
     """Ranks starting at 1, ties given their average rank (scipy's method="average")."""
-    order = np.argsort(values, kind="mergesort")
+    # Any order of equal values gives the same ranks (each run gets its average): numpy's
+    # default sort, vectorised, is about three times faster than a stable one here.
+    order = np.argsort(values)
     ordered = values[order]
     new_run = np.empty(len(values), dtype=bool)
     new_run[:1] = True
