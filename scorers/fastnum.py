@@ -84,7 +84,13 @@ def _json_grammar(chars: np.ndarray, cls: np.ndarray) -> bool:
 # gives the correctly rounded value unless the 64-bit quotient lies exactly halfway between two
 # float64 values (then the first rounding may have decided the tie): such rows, like every
 # other literal, go to numpy's string cast, which parses as float() does.
-EXTENDED = np.finfo(np.longdouble).nmant == 63
+# The significand is read back as the low word of each 16-byte long double (little-endian
+# x86-64): anywhere else, every literal takes numpy's cast.
+EXTENDED = (
+    np.finfo(np.longdouble).nmant == 63
+    and np.dtype(np.longdouble).itemsize == 16
+    and np.little_endian
+)
 POW10_LONG = np.cumprod(np.full(20, 10, dtype=np.longdouble)) / 10  # 10**0 .. 10**19, exact
 POW10_U64 = np.array([10**k for k in range(9)], dtype=np.uint64)
 POW10_F64 = np.array([10.0**k for k in range(20)])  # exact: 5**k < 2**53 for k <= 22
