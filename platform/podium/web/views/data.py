@@ -60,18 +60,28 @@ def _viewer(request: HttpRequest):
     return user, None
 
 
-@require_GET
-def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> HttpResponse:
-    """The public inputs of one split, for approved participants and organisers; a signed-in
-    user who may not download gets 403."""
+def _allowed(request: HttpRequest, slug: str, subtask: str, split: str):
+    """(task, subtask) of a split the viewer may download, or the refusal to answer: both views
+    apply exactly the same rules (a 404 for a task the viewer cannot see)."""
     user, refused = _viewer(request)
     if refused is not None:
-        return refused
+        return None, refused
     task = get_object_or_404(visible_tasks(user), slug=slug)
     subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
     refusal = download_refusal(user, task, split)
     if refusal:
-        return _refuse(request, refusal, code="permission_denied", status=403)
+        return None, _refuse(request, refusal, code="permission_denied", status=403)
+    return (task, subtask_obj), None
+
+
+@require_GET
+def data_download(request: HttpRequest, slug: str, subtask: str, split: str) -> HttpResponse:
+    """The public inputs of one split, for approved participants and organisers; a signed-in
+    user who may not download gets 403."""
+    allowed, refused = _allowed(request, slug, subtask, split)
+    if refused is not None:
+        return refused
+    task, subtask_obj = allowed
     dataset = inputs_dataset(subtask_obj, split)
     if dataset is None:
         return _refuse(
@@ -99,14 +109,10 @@ def file_download(
 ) -> HttpResponse:
     """A subtask's download file (input data, public data, starting kit) of one split, as
     stored: the same people as the split's inputs may fetch it, from the same time on."""
-    user, refused = _viewer(request)
+    allowed, refused = _allowed(request, slug, subtask, split)
     if refused is not None:
         return refused
-    task = get_object_or_404(visible_tasks(user), slug=slug)
-    subtask_obj = get_object_or_404(task.subtasks, slug=subtask)
-    refusal = download_refusal(user, task, split)
-    if refusal:
-        return _refuse(request, refusal, code="permission_denied", status=403)
+    _, subtask_obj = allowed
     row = DataFile.objects.filter(subtask=subtask_obj, split=split, kind=kind).first()
     if row is None:
         return _refuse(
