@@ -51,6 +51,8 @@ def extract(tmp_path, data: bytes, limits=RESULTS_LIMITS):
         ([symlink_member("scores.json", "/app/input/ref/truth.txt")], "symbolic links"),
         ([fifo_member("pipe")], "device files, FIFOs"),
         ([("a.txt", b"1"), ("A.TXT", b"2")], "this name twice"),
+        ([("res", b"1"), ("res/scores.txt", b"2")], "a file of the same name as the folder"),
+        ([("Res/x/y.txt", b"2"), ("res/X", b"1")], "a file of the same name as the folder"),
     ],
 )
 def test_unsafe_members_are_refused(tmp_path, members, rule):

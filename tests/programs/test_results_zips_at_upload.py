@@ -48,6 +48,10 @@ HOSTILE = {
     "lying size": (lying_zip(), "the zip cannot be read (Bad CRC-32"),
     "twice": (make_zip([("a.txt", b"1"), ("A.txt", b"2")]), "this name twice"),
     "empty": (make_zip([]), "holds no files"),
+    "file and folder": (
+        make_zip([("out", b"1"), ("out/predictions.txt", b"2")]),
+        "a file of the same name as the folder",
+    ),
 }
 
 

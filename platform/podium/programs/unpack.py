@@ -70,7 +70,8 @@ def check_members(archive: zipfile.ZipFile, limits: UnpackLimits) -> list[zipfil
     if len(files) > limits.max_files:
         raise UnpackError(f"the zip holds {len(files)} files; at most {limits.max_files} allowed")
     total = 0
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
+    folders: dict[str, str] = {}  # every folder a file lies in (casefolded) -> that file's name
     for info in infos:
         path = _member_path(info, limits)
         if path is None:
@@ -78,7 +79,10 @@ def check_members(archive: zipfile.ZipFile, limits: UnpackLimits) -> list[zipfil
         key = str(path).casefold()
         if key in seen:
             raise UnpackError(f"{info.filename!r}: the zip holds this name twice")
-        seen.add(key)
+        seen[key] = info.filename
+        for parent in path.parents:
+            if str(parent) != ".":
+                folders.setdefault(str(parent).casefold(), info.filename)
         total += info.file_size
         if total > limits.max_total_bytes:
             raise UnpackError(
@@ -89,6 +93,12 @@ def check_members(archive: zipfile.ZipFile, limits: UnpackLimits) -> list[zipfil
             raise UnpackError(
                 f"{info.filename!r}: compressed {info.file_size // max(info.compress_size, 1)}x; "
                 f"more than {limits.max_ratio:.0f}x is refused as a zip bomb"
+            )
+    # "a" as a file and "a/b" beside it cannot both be unpacked (found once at scoring only).
+    for key, folder_of in folders.items():
+        if key in seen:
+            raise UnpackError(
+                f"{seen[key]!r}: a file of the same name as the folder of {folder_of!r}"
             )
     return infos
 
