@@ -319,3 +319,28 @@ def test_an_interrupted_starting_kit_download_resumes_with_a_range(v2_bundle, pe
     stranger = APIClient()
     stranger.force_login(outsider)
     assert stranger.get(kit_url, HTTP_RANGE="bytes=0-3").status_code == 403
+
+
+def test_a_download_name_typed_in_the_admin_cannot_leave_the_export_folder(
+    v2_bundle, people, tmp_path
+):
+    from podium.sharedtasks.forms import DataFileForm
+
+    task = SharedTask.objects.get(slug=bundle_import(path=v2_bundle, owner="org").task_slug)
+    kit = DataFile.objects.get(kind="starting_kit")
+    # Only the name is edited (no new file): it is cleaned all the same.
+    form = DataFileForm(
+        {"split": kit.split, "kind": kit.kind, "filename": '../../../../escape".txt'},
+        instance=kit,
+    )
+    assert form.is_valid(), form.errors
+    assert form.save().filename == "escape_.txt"
+    # A row holding such a name anyway (written before this rule) is exported inside the folder
+    # and served under a harmless name.
+    DataFile.objects.filter(pk=kit.pk).update(filename='../../../escape".txt')
+    out = tmp_path / "deep" / "er" / "export"
+    task_export(task=task, out_dir=out)
+    assert all(out in path.parents for path in tmp_path.rglob("escape*"))
+    assert (
+        out / "files" / task.subtasks.get().slug / kit.split / kit.kind / "escape_.txt"
+    ).exists()

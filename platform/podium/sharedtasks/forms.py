@@ -151,6 +151,16 @@ class DataFileForm(forms.ModelForm):
         self.fields["filename"].required = False
         self.fields["filename"].help_text = "Empty: the uploaded file's name."
 
+    def clean_filename(self):
+        # Whatever is typed: the name goes into Content-Disposition and into export_task's
+        # folder, so no folders, quotes or "..".
+        name = self.cleaned_data.get("filename") or ""
+        return (
+            safe_filename(name, f"{self.cleaned_data.get('kind') or 'download'}.zip")
+            if name
+            else ""
+        )
+
     def save(self, commit=True):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from podium.sharedtasks.files import safe_filename
 from podium.sharedtasks.models import SharedTask, Subtask
 from podium.sharedtasks.taskfile.extensions import EXTENSIONS
 
@@ -81,7 +82,10 @@ def _subtask(subtask: Subtask, out_dir: Path) -> dict:
     downloads: dict = {}
     for row in subtask.data_files.all():
         # One folder per split and kind: two kinds may have the same file name.
-        name = f"files/{subtask.slug}/{row.split}/{row.kind}/{row.filename}"
+        # The stored name is cleaned on the way in; cleaned again here, since a path outside
+        # out_dir must never be written whatever a row holds.
+        filename = safe_filename(row.filename, f"{row.kind}.zip")
+        name = f"files/{subtask.slug}/{row.split}/{row.kind}/{filename}"
         _copy(row.file, out_dir / name)
         downloads.setdefault(row.split, {})[row.kind] = name
     document = {

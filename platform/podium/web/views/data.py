@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from podium.sharedtasks.files import safe_filename
 from podium.sharedtasks.models import DataFile
 from podium.sharedtasks.selectors import visible_tasks
 from podium.teams.selectors import download_refusal
@@ -123,7 +124,11 @@ def file_download(
         )
     try:
         return stored_file_response(
-            request, file=row.file, filename=row.filename, etag=f'"{row.sha256}"', length=row.size
+            request,
+            file=row.file,
+            filename=safe_filename(row.filename, f"{kind}.zip"),  # a header: no quotes, ever
+            etag=f'"{row.sha256}"',
+            length=row.size,
         )
     except RangeNotSatisfiable as exc:
         return _unsatisfiable(request, exc)
