@@ -2,10 +2,12 @@
 RLIMIT_NPROC counts every task of the real uid, host-wide (podium.sandbox.identities)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +109,73 @@ def test_a_fork_bomb_in_one_run_does_not_fail_a_run_that_starts_meanwhile(tmp_pa
     finally:
         thread.join()
     assert bomb["result"].timed_out  # the bomb itself was held to its limit and stopped
+
+
+@root_only
+def test_workers_with_another_tmp_but_the_same_lock_folder_never_share_a_uid(tmp_path):
+    """Two containers on one kernel: each has its own /tmp, the compose file mounts one volume
+    at the lock folder of both. Emulated with two TMPDIRs whose lock folders are one."""
+    if not shutil.which("unshare"):
+        pytest.skip("needs util-linux unshare")
+    shared = tmp_path / "volume"
+    shared.mkdir(mode=0o755)  # a fresh volume is 0755: made private on first use
+    for name in ("a", "b"):
+        (tmp_path / name / "podium-sandbox-uids").mkdir(parents=True)
+    code = (
+        "import sys\nfrom podium.sandbox.identities import claimed_identity\n"
+        "with claimed_identity() as i:\n    print(i.uid, flush=True)\n    sys.stdin.read()\n"
+    )
+    # Each "container" binds the volume on its own /tmp's lock folder, in a mount namespace.
+    mount = 'mount --bind "$0" "$TMPDIR/podium-sandbox-uids" && exec "$1" -c "$2"'
+    env = {**os.environ, "PODIUM_SANDBOX_UIDS": "1900000100-1900000101"}
+    holders = [
+        subprocess.Popen(
+            [
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                mount,
+                str(shared),
+                sys.executable,
+                code,
+            ],
+            env={**env, "TMPDIR": str(tmp_path / name)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    try:
+        uids = [int(holder.stdout.readline()) for holder in holders]
+    finally:
+        for holder in holders:
+            holder.communicate("")
+    assert sorted(uids) == [1900000100, 1900000101]
+
+
+@root_only
+def test_the_probe_runs_as_a_uid_real_runs_use(monkeypatch):
+    from podium.sandbox import policy
+
+    seen = []
+    monkeypatch.setattr(policy, "probe_sandbox", lambda bwrap, identity: seen.append(identity))
+    policy.sandbox_available()
+    assert seen[0] is not None and seen[0].uid in uid_pool()
+
+
+def test_the_compose_worker_replicas_share_the_uid_locks():
+    import yaml
+
+    from podium.sandbox.identities import LOCK_DIR_NAME
+
+    compose = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docker" / "compose.yaml").read_text()
+    )
+    worker = compose["services"]["worker"]
+    assert worker["deploy"]["replicas"] > 1
+    mounts = {volume.split(":", 1)[1]: volume.split(":", 1)[0] for volume in worker["volumes"]}
+    assert mounts[f"/tmp/{LOCK_DIR_NAME}"] in compose["volumes"]  # a named volume, shared

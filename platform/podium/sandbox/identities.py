@@ -13,6 +13,10 @@ made readable to (`files.grant_read`); each run's output directory is owned by i
 The pool's uids must be unused on the host (no account, no files): PODIUM_SANDBOX_UIDS, a range
 `FIRST-LAST`, default 1900000000-1900000063. A non-root worker has no uids to hand out and runs
 its sandboxes as itself (`Identity.default()` is None), as before.
+
+The lock files live in `$TMPDIR/podium-sandbox-uids/`. Workers that share a kernel but not a
+/tmp (containers: docker/compose.yaml runs two worker replicas) must share that folder (the
+compose file mounts one volume there) or be given disjoint PODIUM_SANDBOX_UIDS ranges.
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ def _lock_dir() -> Path:
     st = os.lstat(path)
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
         raise OSError(f"{path} must be a directory owned by uid {os.geteuid()}")
+    if st.st_mode & 0o077:
+        os.chmod(path, 0o700)  # a volume mounted here starts 0755
     return path
 
 

@@ -8,6 +8,7 @@ import os
 
 from .base import Identity, Limits, SandboxError, SandboxUnavailable
 from .bwrap import DEFAULT_BWRAP
+from .identities import claimed_identity
 from .runner import run_sandboxed
 
 logger = logging.getLogger(__name__)
@@ -50,13 +51,18 @@ def probe_sandbox(bwrap: str = DEFAULT_BWRAP, identity: Identity | None = None) 
 
 
 def sandbox_available(bwrap: str = DEFAULT_BWRAP) -> bool:
-    return probe_sandbox(bwrap, Identity.default()) is None
+    # Probed as a uid that real runs use (one of the pool), not as one they never take.
+    with claimed_identity() as identity:
+        return probe_sandbox(bwrap, identity) is None
 
 
-def require_sandbox(*, allow_unsandboxed: bool, bwrap: str = DEFAULT_BWRAP) -> bool:
+def require_sandbox(
+    *, allow_unsandboxed: bool, bwrap: str = DEFAULT_BWRAP, identity: Identity | None
+) -> bool:
     """Decide how to run: True = sandboxed. False = unsandboxed, only when the operator allowed
-    it, and said loudly in the log every time. Otherwise raise SandboxUnavailable."""
-    reason = probe_sandbox(bwrap, Identity.default())
+    it, and said loudly in the log every time. Otherwise raise SandboxUnavailable.
+    ``identity``: the one the run will use (sandbox.identities), so the probe tries the same."""
+    reason = probe_sandbox(bwrap, identity)
     if reason is None:
         return True
     if not allow_unsandboxed:

@@ -117,9 +117,12 @@ def run_program(
     absolute paths work there.
     """
     limits = limits or Limits(cpu_s=max(1, math.ceil(timeout_s)), memory_mb=memory_mb)
-    sandboxed = require_sandbox(allow_unsandboxed=allow_unsandboxed, bwrap=bwrap)
     # A uid of this run's own: RLIMIT_NPROC counts every task of the uid (sandbox.identities).
-    with claimed_identity(sandboxed) as identity:
+    with claimed_identity() as claimed:
+        sandboxed = require_sandbox(
+            allow_unsandboxed=allow_unsandboxed, bwrap=bwrap, identity=claimed
+        )
+        identity = claimed if sandboxed else None
         prepare_output_dir(dirs.output, identity)
         for tree in (dirs.program, dirs.ref, dirs.res):
             grant_tree_read(tree, identity)

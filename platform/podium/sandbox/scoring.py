@@ -64,9 +64,12 @@ def run_scorer(
     """
     limits = limits or Limits(cpu_s=max(1, math.ceil(timeout_s)), memory_mb=memory_mb)
     package = module_dir(module)
-    sandboxed = require_sandbox(allow_unsandboxed=allow_unsandboxed, bwrap=bwrap)
     # A uid of this run's own: RLIMIT_NPROC counts every task of the uid (sandbox.identities).
-    with claimed_identity(sandboxed) as identity:
+    with claimed_identity() as claimed:
+        sandboxed = require_sandbox(
+            allow_unsandboxed=allow_unsandboxed, bwrap=bwrap, identity=claimed
+        )
+        identity = claimed if sandboxed else None
         files = {
             role: _input(job_dir, path, role, identity)
             for role, path in (("spec", spec_path), ("gold", gold_path), ("pred", pred_path))
