@@ -171,6 +171,19 @@ def test_a_download_holding_reference_data_is_not_imported(v2_bundle, people):
             assert MARKER not in response.content.decode()
 
 
+def test_a_reference_zipped_into_the_starting_kit_is_not_served(v2_bundle, people):
+    # Organisers often ship last year's gold in the kit "for local evaluation": zipped, it is
+    # the same gold, and the guard opens the zip to see it.
+    import zipfile as zf
+
+    with zf.ZipFile(v2_bundle / "starting_kit" / "eval.zip", "w") as archive:
+        archive.write(v2_bundle / "test_ref" / "private" / "notes.txt", "private/notes.txt")
+    report = bundle_import(path=v2_bundle, publish=True)
+    assert not DataFile.objects.filter(kind="starting_kit").exists()
+    held = [line for line in report.not_imported if "reference data is gold" in line]
+    assert any("starting_kit" in line and "eval.zip!private/notes.txt" in line for line in held)
+
+
 def test_a_bad_download_is_refused_by_key_and_nothing_changes(v2_bundle, people):
     from podium.programs.bundles.draft import BundleError
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,14 +78,37 @@ def _same(a: Path, b: Path) -> bool:
     return a == b or _tree_digest(a) == _tree_digest(b)
 
 
+def _zip_member_digests(path: Path, name: str) -> dict[str, str]:
+    """sha256 -> "zip!member" of the non-empty files inside a zip (one level, streamed): a
+    reference zipped into a starting kit is still the reference."""
+    found: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or not info.file_size:
+                    continue
+                digest = hashlib.sha256()
+                with archive.open(info) as member:
+                    for block in iter(lambda: member.read(1 << 16), b""):
+                        digest.update(block)
+                found.setdefault(digest.hexdigest(), f"{name}!{info.filename}")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        pass  # not a zip we can read: compared as a file only
+    return found
+
+
 def _file_digests(path: Path) -> dict[str, str]:
-    """sha256 -> relative name of every non-empty file under ``path`` (or of ``path``)."""
+    """sha256 -> relative name of every non-empty file under ``path`` (or of ``path``), and of
+    the files inside any zip among them."""
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    found = {}
+    found: dict[str, str] = {}
     for item in files:
         if item.stat().st_size:
             name = item.name if item == path else item.relative_to(path).as_posix()
             found.setdefault(file_sha256(item), name)
+            if zipfile.is_zipfile(item):
+                for digest, inner in _zip_member_digests(item, name).items():
+                    found.setdefault(digest, inner)
     return found
 
 
