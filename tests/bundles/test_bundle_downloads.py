@@ -129,6 +129,11 @@ def test_a_test_download_is_released_with_the_test_phase(v2_bundle, people):
     listed = client.get(f"/api/v1/tasks/{task.slug}/").json()["subtasks"][0]["files"]
     test_entry = next(f for f in listed if f["split"] == "test")
     assert test_entry["available_from"] is not None
+    # No digest or size to confirm a guess of an unreleased file's content with.
+    assert test_entry["sha256"] is None and test_entry["size"] is None
+    dev_entry = next(f for f in listed if f["kind"] == "starting_kit")
+    kit = DataFile.objects.get(kind="starting_kit")
+    assert (dev_entry["sha256"], dev_entry["size"]) == (kit.sha256, kit.size)
 
 
 def test_reimport_and_dry_run_of_downloads(v2_bundle, people):

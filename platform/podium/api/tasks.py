@@ -155,8 +155,14 @@ class FileSerializer(serializers.Serializer):
     split = serializers.CharField(help_text="Released with this split's inputs.")
     kind = serializers.ChoiceField(choices=DataFile.Kind.values)
     filename = serializers.CharField()
-    size = serializers.IntegerField(help_text="Bytes.")
-    sha256 = serializers.CharField()
+    size = serializers.IntegerField(
+        allow_null=True, help_text="Bytes; null until the file is released."
+    )
+    sha256 = serializers.CharField(
+        allow_null=True,
+        help_text="Null until the file is released: a digest would let anyone confirm a guess "
+        "of its content before then.",
+    )
     url = serializers.URLField()
     available_from = serializers.DateTimeField(
         allow_null=True, help_text="Null: downloadable now (by approved participants)."
@@ -197,22 +203,27 @@ class SubtaskSerializer(serializers.Serializer):
     def get_files(self, subtask: Subtask) -> list[dict]:
         request = self.context["request"]
         task = self.context["task"]
-        return [
-            {
-                "split": row.split,
-                "kind": row.kind,
-                "filename": row.filename,
-                "size": row.size,
-                "sha256": row.sha256,
-                "url": request.build_absolute_uri(
-                    reverse(
-                        "web:file-download", args=[task.slug, subtask.slug, row.split, row.kind]
-                    )
-                ),
-                "available_from": split_available_from(task, row.split),
-            }
-            for row in subtask.data_files.all()
-        ]
+        files = []
+        for row in subtask.data_files.all():
+            available_from = split_available_from(task, row.split)
+            released = available_from is None
+            files.append(
+                {
+                    "split": row.split,
+                    "kind": row.kind,
+                    "filename": row.filename,
+                    "size": row.size if released else None,
+                    "sha256": row.sha256 if released else None,
+                    "url": request.build_absolute_uri(
+                        reverse(
+                            "web:file-download",
+                            args=[task.slug, subtask.slug, row.split, row.kind],
+                        )
+                    ),
+                    "available_from": available_from,
+                }
+            )
+        return files
 
 
 class LimitsSerializer(serializers.Serializer):
