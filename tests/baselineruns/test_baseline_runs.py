@@ -73,6 +73,24 @@ def test_a_failing_baseline_fails_with_its_reason_in_the_log(cast):
     assert not Submission.objects.exists()
 
 
+def test_the_training_child_is_started_to_die_with_its_worker(cast, monkeypatch):
+    """A SIGKILLed worker must not leave its training process running (on the GPU): the child
+    is started with killed_with_parent (tests/sandbox/test_child_dies_with_worker.py)."""
+    from podium.baselineruns import services
+
+    started = []
+    real = services.run_captured
+
+    def recording(argv, **kwargs):
+        started.append(kwargs["preexec_fn"])
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(services, "run_captured", recording)
+    run = baseline_start(subtask=cast.subtask, method="tfidf-lr", by=cast.organiser, enqueue=False)
+    assert baseline_execute(run_id=run.pk) == "done"
+    assert len(started) == 1 and "killed_with_parent" in started[0].__qualname__
+
+
 def test_a_run_is_executed_once_even_if_delivered_twice(cast):
     run = baseline_start(subtask=cast.subtask, method="tfidf-lr", by=cast.organiser, enqueue=False)
     assert baseline_execute(run_id=run.pk) == "done"

@@ -34,7 +34,7 @@ from podium.baselineruns.models import BaselineRun
 from podium.heartbeat import Heartbeat
 from podium.sandbox.bwrap import BASE_ENV
 from podium.sandbox.jobdirs import make_baseline_dir
-from podium.sandbox.process import run_captured
+from podium.sandbox.process import killed_with_parent, run_captured
 from podium.sharedtasks.models import Dataset, Phase, Subtask
 from podium.sharedtasks.specs import subtask_scorer_spec
 from podium.submissions.models import Submission
@@ -216,7 +216,7 @@ def baseline_execute(*, run_id: int) -> str | None:
                 cwd=str(work),
                 timeout_s=settings.PODIUM_BASELINE_TIMEOUT,
                 output_cap=64 * 1024 * 1024,
-                preexec_fn=None,
+                preexec_fn=killed_with_parent(),
                 on_stderr=progress.feed,
             )
         progress.close()

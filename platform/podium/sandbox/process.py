@@ -8,6 +8,8 @@ program printing 1 GB costs the worker CPU to discard it, bounded by the timeout
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import selectors
 import signal
@@ -54,6 +56,27 @@ class _Sink:
 
     def value(self) -> bytes:
         return b"".join(self.chunks)
+
+
+PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def killed_with_parent() -> Callable[[], None]:
+    """A preexec_fn: the child gets SIGKILL when the process that started it dies.
+
+    A child in its own session outlives a SIGKILLed worker otherwise: a baseline's training
+    process went on using the GPU until it next wrote to its closed stderr. (Under bwrap,
+    --die-with-parent does this.) If the parent is already gone by the time the child asks,
+    the child exits at once."""
+    parent = os.getpid()
+
+    def preexec() -> None:
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
 
 
 def _killpg(pgid: int) -> None:
