@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from scorers.spec import Limits
 from scorers.view import Factor
 
 MAX_WIDTH = 64  # longest id or label (bytes) handled here
@@ -182,3 +183,33 @@ def distinct(spans: Spans) -> bool:
         return False
     keys = np.sort(row_keys(words))
     return not (keys[1:] == keys[:-1]).any()
+
+
+def line_bounds(
+    a: np.ndarray, limits: Limits, tab_ok: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(starts, ends) of lines; None if a control character other than LF (or tab) occurs."""
+    ctl = positions(a, np.less, 32)
+    kinds = a[ctl]
+    if tab_ok:
+        ctl = ctl[kinds != 9]
+        kinds = a[ctl]
+    if not (kinds == 10).all() or len(ctl) > limits.max_rows + 1:
+        return None
+    nl = ctl
+    starts = np.concatenate(([0], nl[:-1] + 1))
+    if len(nl) == 0 or (nl - starts).max() > limits.max_line_bytes or (nl == starts).any():
+        return None
+    return starts, nl
+
+
+def rows_within(marks: np.ndarray, starts: np.ndarray, ends: np.ndarray, per_line: int):
+    """marks (sorted positions) reshaped to per_line per line, or None if any line differs."""
+    if per_line == 0:
+        return np.zeros((len(starts), 0), dtype=np.int64) if len(marks) == 0 else None
+    if len(marks) != len(starts) * per_line:
+        return None
+    rows = marks.reshape(len(starts), per_line)
+    if (rows[:, 0] < starts).any() or (rows[:, -1] >= ends).any():
+        return None
+    return rows

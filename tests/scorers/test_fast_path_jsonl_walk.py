@@ -1,4 +1,4 @@
-"""The fast path's JSONL walk (scorers.fastpath._jsonl_searched): short values are delimited by a
+"""The fast path's JSONL walk (scorers.fastjsonl._jsonl_searched): short values are delimited by a
 search from their start, long ones by the position of every quote; either way the dataset is
 the thorough path's, and a stray quote anywhere in a line sends the file to the thorough path."""
 
