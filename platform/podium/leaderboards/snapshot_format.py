@@ -87,30 +87,23 @@ def _pairs(group_values: dict[str, list[str]]) -> list[list]:
 
 
 def board_to_snapshot(board: Leaderboard) -> dict[str, Any]:
-    """The values of the snapshot row's `board` and `head` columns."""
+    """The values of the snapshot row's `board` and `head` columns: the same description of
+    the board in both, the rows in `board` only."""
+    meta = {
+        "format": FORMAT,
+        "partition": board.partition,
+        "selection": board.selection,
+        "primary_metric": board.primary_metric,
+        "direction": board.direction,
+        "columns": list(board.columns),
+        "group_values": _pairs(board.group_values),
+        "stats": board.stats,
+    }
+    rows = [{**asdict(row), "submitted_at": row.submitted_at.isoformat()} for row in board.rows]
     return {
-        "board": {
-            "format": FORMAT,
-            "partition": board.partition,
-            "selection": board.selection,
-            "primary_metric": board.primary_metric,
-            "direction": board.direction,
-            "columns": list(board.columns),
-            "group_values": _pairs(board.group_values),
-            "stats": board.stats,
-            "rows": [
-                {**asdict(row), "submitted_at": row.submitted_at.isoformat()} for row in board.rows
-            ],
-        },
+        "board": {**meta, "rows": rows},
         "head": {
-            "format": FORMAT,
-            "partition": board.partition,
-            "selection": board.selection,
-            "primary_metric": board.primary_metric,
-            "direction": board.direction,
-            "columns": list(board.columns),
-            "group_values": _pairs(board.group_values),
-            "stats": board.stats,
+            **meta,
             "row_count": len(board.rows),
             "has_baselines": any(r.is_baseline for r in board.rows),
         },
@@ -131,6 +124,35 @@ def _stale(built_at: datetime | None, changed_at: datetime | None) -> bool:
     return changed_at is not None and built_at is not None and changed_at > built_at
 
 
+def _described(
+    data: Mapping[str, Any],
+    snapshot: Mapping[str, Any],
+    *,
+    phase: Phase,
+    subtask: Subtask,
+    partition: str,
+    now: datetime,
+    has_baselines: bool,
+) -> dict[str, Any]:
+    """The fields a Leaderboard and a BoardHead read alike from a stored board or head."""
+    return {
+        "task_slug": phase.task.slug,
+        "phase_slug": phase.slug,
+        "subtask_slug": subtask.slug,
+        "partition": data["partition"],
+        "requested_partition": partition,
+        "selection": data["selection"],
+        "primary_metric": data["primary_metric"],
+        "direction": data["direction"],
+        "columns": data["columns"],
+        "group_values": dict(data["group_values"]),
+        "note": board_note(phase, data["partition"], now=now, has_baselines=has_baselines),
+        "generated_at": snapshot["built_at"],
+        "stats": data["stats"],
+        "stale": _stale(snapshot["built_at"], snapshot["changed_at"]),
+    }
+
+
 def board_from_snapshot(
     snapshot: Mapping[str, Any], *, phase: Phase, subtask: Subtask, partition: str, now: datetime
 ) -> Leaderboard:
@@ -141,25 +163,16 @@ def board_from_snapshot(
         LeaderboardRow(**{**row, "submitted_at": datetime.fromisoformat(row["submitted_at"])})
         for row in data["rows"]
     ]
-    return Leaderboard(
-        task_slug=phase.task.slug,
-        phase_slug=phase.slug,
-        subtask_slug=subtask.slug,
-        partition=data["partition"],
-        requested_partition=partition,
-        selection=data["selection"],
-        primary_metric=data["primary_metric"],
-        direction=data["direction"],
-        columns=data["columns"],
-        group_values=dict(data["group_values"]),
-        rows=rows,
-        note=board_note(
-            phase, data["partition"], now=now, has_baselines=any(r.is_baseline for r in rows)
-        ),
-        generated_at=snapshot["built_at"],
-        stats=data["stats"],
-        stale=_stale(snapshot["built_at"], snapshot["changed_at"]),
+    described = _described(
+        data,
+        snapshot,
+        phase=phase,
+        subtask=subtask,
+        partition=partition,
+        now=now,
+        has_baselines=any(r.is_baseline for r in rows),
     )
+    return Leaderboard(rows=rows, **described)
 
 
 def head_from_snapshot(
@@ -168,21 +181,13 @@ def head_from_snapshot(
     """`snapshot`: the values of a BoardSnapshot row (head, built_at, changed_at), the head of
     this FORMAT (`is_current`)."""
     head = snapshot["head"]
-    return BoardHead(
-        task_slug=phase.task.slug,
-        phase_slug=phase.slug,
-        subtask_slug=subtask.slug,
-        partition=head["partition"],
-        requested_partition=partition,
-        selection=head["selection"],
-        primary_metric=head["primary_metric"],
-        direction=head["direction"],
-        columns=head["columns"],
-        group_values=dict(head["group_values"]),
-        note=board_note(phase, head["partition"], now=now, has_baselines=head["has_baselines"]),
-        generated_at=snapshot["built_at"],
-        stats=head["stats"],
-        stale=_stale(snapshot["built_at"], snapshot["changed_at"]),
-        row_count=head["row_count"],
+    described = _described(
+        head,
+        snapshot,
+        phase=phase,
+        subtask=subtask,
+        partition=partition,
+        now=now,
         has_baselines=head["has_baselines"],
     )
+    return BoardHead(row_count=head["row_count"], has_baselines=head["has_baselines"], **described)
