@@ -17,12 +17,12 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from podium.celery import send_job
 from podium.sharedtasks.models import Phase, Subtask
 from podium.submissions.models import Submission
 
@@ -43,14 +43,13 @@ def board_partitions(phase: Phase) -> list[str]:
 
 
 def _enqueue(phase_id: int, subtask_id: int) -> None:
-    try:
-        # By name: the job module (tasks.py) imports this one.
-        current_app.send_task(
-            REBUILD_JOB, args=[phase_id, subtask_id], countdown=settings.PODIUM_BOARD_DEBOUNCE_S
-        )
-    except Exception:
-        # The board stays queued; `boards_sweep` sends the job again once the broker is back.
-        log.warning("broker unavailable; board %s/%s waits", phase_id, subtask_id, exc_info=True)
+    # If the broker refuses it, the board stays queued: `boards_sweep` sends the job again.
+    send_job(
+        REBUILD_JOB,
+        args=[phase_id, subtask_id],
+        waits=f"board {phase_id}/{subtask_id} waits",
+        countdown=settings.PODIUM_BOARD_DEBOUNCE_S,
+    )
 
 
 def board_request_rebuild(*, phase_id: int, subtask_id: int, now: datetime | None = None) -> bool:

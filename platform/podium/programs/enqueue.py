@@ -5,20 +5,11 @@ them. Callers go through the module (`enqueue.trial_enqueue(...)`), so tests rep
 place.
 """
 
-import logging
-
-from podium.celery import app
-
-logger = logging.getLogger(__name__)
+from podium.celery import send_job
 
 TRIAL_JOB = "podium.programs.tasks.run_trial"
 
 
 def trial_enqueue(*, trial_id: int) -> bool:
     """Send the trial; False if the broker is down (the caller tells the organiser)."""
-    try:
-        app.send_task(TRIAL_JOB, args=[trial_id], retry=True, retry_policy={"max_retries": 2})
-    except Exception:
-        logger.warning("broker unavailable; program trial %s not sent", trial_id, exc_info=True)
-        return False
-    return True
+    return send_job(TRIAL_JOB, args=[trial_id], waits=f"program trial {trial_id} not sent")

@@ -12,7 +12,7 @@ import logging
 from django.db import DatabaseError
 from django.utils import timezone
 
-from podium.celery import app
+from podium.celery import send_job
 from podium.submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -23,19 +23,11 @@ SWEEP_JOB = "podium.submissions.tasks.sweep_submissions"
 
 def submission_enqueue(*, submission_id: int) -> bool:
     """Send the scoring job; if the broker is down the submission stays queued for the sweeper."""
-    try:
-        app.send_task(
-            SCORE_JOB,
-            args=[submission_id],
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        )
-    except Exception:
-        logger.warning(
-            "broker unavailable; submission %s stays queued for the sweeper",
-            submission_id,
-            exc_info=True,
-        )
+    if not send_job(
+        SCORE_JOB,
+        args=[submission_id],
+        waits=f"submission {submission_id} stays queued for the sweeper",
+    ):
         return False
     try:
         Submission.objects.filter(pk=submission_id).update(enqueued_at=timezone.now())
