@@ -1,14 +1,15 @@
-"""A vectorised path for large, regular, label-valued files; any doubt falls back.
+"""A fast path for large, regular files of labels or numbers; any doubt falls back.
 
 Python's json/csv modules create objects for every row, about a microsecond each, which alone
 would take over a second on a million-row submission plus its gold. This module reads the
-common shape of a large file (JSONL whose lines all have the same keys in the same order with
-string values, or CSV/TSV without quoting) straight from the bytes with numpy; the JSONL walk
-is scorers.fastjsonl, byte helpers are scorers.bytecols.
+common shape of a large file (JSONL whose lines all have the same keys in the same order, or
+CSV/TSV without quoting, or TXT) straight from the bytes, with one pass of the C scanner per
+column (scorers._spans, through scorers.bytecols); the JSONL layout is scorers.fastjsonl, the
+numbers scorers.fastnum.
 
 It answers only "here is the aligned dataset" or "not sure": for anything irregular (escapes,
-CRLF, numbers, a blank line, an unknown label, a duplicate id, a hash collision, a small file)
-it returns None and the thorough path in readers/validate reads the file again and reports
+CRLF, a number outside the grammar, a blank line, an unknown label, a duplicate id, a small
+file) it returns None and the thorough path in readers/validate reads the file again and reports
 every problem with its line. So it never decides that a file is invalid, and a test checks
 that both paths give identical datasets.
 """
@@ -20,10 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from scorers import bytecols
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, factorize, line_bounds, positions, rows_within, word_view
+from scorers.bytecols import Spans, canonical_ints, delimited_bounds, factorize, join
 from scorers.fastjsonl import jsonl_columns
-from scorers.fastnum import canonical_int_text, canonical_ints, join_ids, number_dataset
+from scorers.fastnum import canonical_int_text, number_dataset
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
@@ -62,35 +64,31 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
     return np.frombuffer(raw, dtype=np.uint8)[: end + 8], bytes(raw[: raw.index(b"\n")])
 
 
-def _txt(padded: np.ndarray, limits: Limits) -> Spans | None:
-    """One value per line (spaces, CR and blank lines were refused before: the thorough path
-    strips values and reports blank lines)."""
-    lines = line_bounds(padded[:-8], limits)
-    if lines is None:
+def _fields(
+    padded: np.ndarray, sep: str | None, n_fields: int, limits: Limits, header: bool
+) -> list[Spans] | None:
+    """Each field's spans, header line skipped; (spaces, quotes, CR and blank lines were left
+    to the thorough path, which strips values, unquotes and reports blank lines)."""
+    a = padded[:-8]
+    bounds = delimited_bounds(a, sep, n_fields, limits)
+    if bounds is None:
         return None
-    return word_view(padded), lines[0], lines[1]
+    rows = bounds[1:] if header else bounds
+    # Contiguous columns for the scanner: a copy of 8 bytes per row, once.
+    edges = [np.ascontiguousarray(rows[:, c]) for c in range(n_fields + 1)]
+    return [(a, edges[c] + 1, edges[c + 1]) for c in range(n_fields)]
 
 
 def _csv(
     padded: np.ndarray, first: bytes, fields: tuple[str, ...], sep: str, limits: Limits
 ) -> dict[str, Spans] | None:
-    a = padded[:-8]
-    sep_code = ord(sep)
-    seps = positions(a, np.equal, sep_code)
-    lines = line_bounds(a, limits, tab_ok=sep_code == 9)
-    if lines is None:
-        return None
-    starts, ends = lines
     header = first.decode("utf-8").split(sep)
     if len(set(header)) != len(header) or not set(fields) <= set(header):
         return None
-    s = rows_within(seps, starts, ends, len(header) - 1)
-    if s is None:
+    columns = _fields(padded, sep, len(header), limits, header=True)
+    if columns is None:
         return None
-    bounds = np.concatenate((starts[:, None] - 1, s, ends[:, None]), axis=1)[1:]
-    cols = {f: header.index(f) for f in fields}
-    w = word_view(padded)
-    return {f: (w, bounds[:, c] + 1, bounds[:, c + 1]) for f, c in cols.items()}
+    return {f: columns[header.index(f)] for f in fields}
 
 
 Columns = tuple[dict[str, Spans], set[str]]  # spans per field; the fields holding JSON numbers
@@ -102,15 +100,15 @@ def _columns(
     if fmt == "jsonl":
         return jsonl_columns(*loaded, fields, limits)
     if fmt == "txt":
-        spans = _txt(loaded[0], limits)
-        return None if spans is None else ({fields[-1]: spans}, set())
+        lines = _fields(loaded[0], None, 1, limits, header=False)
+        return None if lines is None else ({fields[-1]: lines[0]}, set())
     cols = _csv(*loaded, fields, "\t" if fmt == "tsv" else sep, limits)
     return None if cols is None else (cols, set())
 
 
 def _forbidden(fmt: str) -> bytes:
     # Escapes are left to the thorough path; in CSV, so are quoting and padding spaces; in TXT,
-    # spaces (the thorough path strips values). CR needs no search of its own: _lines refuses
+    # spaces (the thorough path strips values). CR needs no search of its own: the scanner refuses
     # every control character but LF (and TSV's tab).
     return {"jsonl": b"\\", "txt": b" "}.get(fmt, b'\\" ')
 
@@ -129,7 +127,7 @@ def factor_ok(columns: Columns, field: str, factor: Factor | None) -> bool:
 
 
 def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dataset | None:
-    if spec.format not in ("jsonl", "csv", "tsv", "txt"):
+    if not bytecols.AVAILABLE or spec.format not in ("jsonl", "csv", "tsv", "txt"):
         return None
     if not (spec.kind == "number" or (spec.kind == "label" and spec.format != "txt")):
         return None
@@ -173,8 +171,8 @@ def _label_dataset(
         return None
     if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
-    both_int = spec.id_field in gold[1] and spec.id_field in pred[1]
-    gold_row = join_ids(gold[0][spec.id_field], pred[0][spec.id_field], both_int)
+    # Ids compare as bytes: numeric ids were checked to be canonical integers (keys_ok).
+    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
     if gold_row is None:
         return None
     allowed = set(spec.labels) if spec.labels else None

@@ -1,4 +1,5 @@
-"""The fast path's own decimal conversion (scorers.fastnum) gives float()'s value to the last bit,
+"""The fast path's own decimal conversion (scorers._spans, through scorers.fastnum) gives float()'s
+value to the last bit,
 and json's for JSON numbers, on the literals Python and other writers produce, on literals with
 more digits than float64 holds, and on literals that lie exactly halfway between two floats
 (where rounding twice would go wrong)."""
@@ -11,7 +12,6 @@ import numpy as np
 import pytest
 
 from scorers import fastnum
-from scorers.bytecols import word_view
 
 
 def _spans(literals: list[str]):
@@ -19,7 +19,7 @@ def _spans(literals: list[str]):
     a = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(a[:-8] == 10)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    return word_view(a), starts, ends
+    return a, starts, ends
 
 
 def _bits(values) -> np.ndarray:
@@ -45,6 +45,12 @@ def _literals() -> list[str]:
         odd = 2**53 + 2 * k + 1
         out += [str(odd), f"{odd}.0", f"{2**52 + k}.5", f"-{odd}", str(2**60 + 2**7 * (2 * k + 1))]
     out += ["0", "-0", "0.0", "-0.0", "5", "1e-05", "2.5E+3", "4.9e-324", "1.7976931348623157e308"]
+    # Exponents: inside and just outside the exact powers of ten of float64 (10**22) and of x87
+    # (10**27), with short and long significands; subnormals; many zeros.
+    for e in (-30, -28, -27, -23, -22, -1, 0, 1, 15, 22, 23, 27, 28, 280, -300, -320):
+        out += [f"1e{e}", f"123456789e{e}", f"9007199254740993e{e}", f"1234567890123456789e{e}"]
+        out += [f"0.{'0' * 30}{k}e{e}" for k in (1, 7)]
+    out += ["0e400", "0.000e-5", "1" + "0" * 30, "0." + "0" * 40 + "1"]
     return out
 
 
@@ -85,3 +91,10 @@ def test_short_decimals_match_float():
         got = fastnum.numbers(_spans(literals), json_grammar)
         assert got is not None
         np.testing.assert_array_equal(_bits(got), _bits([float(s) for s in literals]))
+
+
+@pytest.mark.parametrize("literal", ["1e309", "-2e308", "1" * 310, "17976931348623159e292"])
+def test_literals_beyond_float64_are_left_to_the_thorough_path(literal: str):
+    """float() makes them inf, which no score may be: the thorough path reports the line."""
+    assert fastnum.numbers(_spans(["1.5", literal]), False) is None
+    assert fastnum.numbers(_spans(["1.5", literal]), True) is None

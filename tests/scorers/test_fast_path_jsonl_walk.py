@@ -1,6 +1,6 @@
-"""The fast path's JSONL walk (scorers.fastjsonl._jsonl_searched): short values are delimited by a
-search from their start, long ones by the position of every quote; either way the dataset is
-the thorough path's, and a stray quote anywhere in a line sends the file to the thorough path."""
+"""The fast path's JSONL walk (scorers.fastjsonl over scorers._spans.jsonl_spans): values of any
+length, short or longer than the scanner's eight-byte words, give the thorough path's dataset,
+and a stray quote anywhere in a line sends the file to the thorough path."""
 
 from __future__ import annotations
 

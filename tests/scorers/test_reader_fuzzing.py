@@ -312,3 +312,38 @@ def _fast_and_thorough(spec, gold, pred):
     if fast is not None:
         assert slow is not None, "the fast path accepted a file the thorough path refuses"
     return fast, slow
+
+
+@settings(**{**FAST, "max_examples": 400})
+@given(
+    fmt=st.sampled_from(["jsonl", "csv", "tsv", "txt-num"]),
+    seed=st.integers(0, 10**6),
+    n=st.integers(1, 4),
+)
+def test_mutated_files_on_the_fast_path_agree_with_the_thorough_path(
+    tmp_path: Path, fmt: str, seed: int, n: int
+):
+    """The C scanner (scorers/_spans.c) on files a few byte edits away from a valid one (quotes,
+    backslashes, newlines, control and UTF-8 bytes, separators): it accepts only what the
+    thorough path accepts, and reads the same dataset from it."""
+    pred = tmp_path / "pred.bin"
+    pred.write_bytes(_mutate(VALID[fmt].encode(), random.Random(seed), n))
+    spec = load_spec(SPECS[fmt])
+    fast, slow = _fast_and_thorough(spec, _gold(tmp_path, fmt == "txt-num"), pred)
+    if fast is None:
+        return
+    assert fast.kind == slow.kind
+    assert fast.labels == slow.labels
+    np.testing.assert_array_equal(fast.y_true, slow.y_true)
+    np.testing.assert_array_equal(fast.y_pred, slow.y_pred)
+    for key, col in fast.columns.items():
+        assert col.values == slow.columns[key].values
+        np.testing.assert_array_equal(col.codes, slow.columns[key].codes)
+
+
+def test_the_c_scanner_is_built():
+    """pip install builds scorers/_spans.c (pyproject's ext-modules); without it every large
+    file would silently take the thorough path, several times slower."""
+    from scorers import bytecols
+
+    assert bytecols.AVAILABLE

@@ -1,0 +1,33 @@
+# Types of the C scanner (scorers/_spans.c). Data and positions are buffers: numpy uint8 data
+# ending with a newline, and contiguous int64 position arrays; results are bytearrays.
+from typing import TypeAlias
+
+import numpy as np
+
+Buffer: TypeAlias = bytes | bytearray | memoryview | np.ndarray
+
+def jsonl_spans(
+    data: Buffer,
+    size: int,
+    pieces: tuple[bytes, ...],
+    kinds: str,
+    max_rows: int,
+    max_line_bytes: int,
+) -> list[bytearray] | None: ...
+def delimited_spans(
+    data: Buffer, size: int, sep: int, n_fields: int, max_rows: int, max_line_bytes: int
+) -> bytearray | None: ...
+def numbers(data: Buffer, starts: Buffer, ends: Buffer, json: bool) -> bytearray | None: ...
+def canonical_ints(data: Buffer, starts: Buffer, ends: Buffer) -> bool: ...
+def join(
+    gold_data: Buffer,
+    gold_starts: Buffer,
+    gold_ends: Buffer,
+    pred_data: Buffer,
+    pred_starts: Buffer,
+    pred_ends: Buffer,
+) -> bytearray | None: ...
+def distinct(data: Buffer, starts: Buffer, ends: Buffer) -> bool: ...
+def factorize(
+    data: Buffer, starts: Buffer, ends: Buffer, max_distinct: int
+) -> tuple[bytearray, list[bytes]] | None: ...
