@@ -497,6 +497,36 @@ static int piece_at(const unsigned char *at, const Piece *piece) {
     return !piece->last_mask || (load_word(at + 8 * full) & piece->last_mask) == piece->words[full];
 }
 
+/* scan_bytes(data, size, forbidden) -> -1 when one of the first ``size`` bytes is in
+ * ``forbidden`` (at most 4 bytes), else 1 when a byte is not ASCII (the caller then checks the
+ * UTF-8), else 0. One pass, eight bytes at a time. */
+static PyObject *scan_bytes(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t size, n_forbidden;
+    const char *forbidden;
+    if (!PyArg_ParseTuple(args, "y*ny#", &data, &size, &forbidden, &n_forbidden)) return NULL;
+    if (size < 0 || size > data.len || n_forbidden > 4) {
+        PyBuffer_Release(&data);
+        PyErr_SetString(PyExc_ValueError, "size beyond the data, or over 4 forbidden bytes");
+        return NULL;
+    }
+    const unsigned char *b = data.buf;
+    uint64_t high = 0, found = 0;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= size && !found; i += 8) {
+        uint64_t w = load_word(b + i);
+        high |= w & HIGHS;
+        for (Py_ssize_t f = 0; f < n_forbidden; f++)
+            found |= bytes_equal(w, (unsigned char)forbidden[f]);
+    }
+    for (; i < size && !found; i++) {
+        high |= b[i] & 0x80;
+        found = memchr(forbidden, b[i], (size_t)n_forbidden) != NULL;
+    }
+    PyBuffer_Release(&data);
+    return PyLong_FromLong(found ? -1 : high != 0);
+}
+
 /* jsonl_spans(data, size, pieces, kinds, max_rows, max_line_bytes)
  * -> [starts_0, ends_0, starts_1, ...] (bytearrays of int64), or None.
  *
@@ -856,6 +886,7 @@ static PyObject *canonical_ints(PyObject *self, PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
+    {"scan_bytes", scan_bytes, METH_VARARGS, "Forbidden (-1), non-ASCII (1) or ASCII (0)."},
     {"jsonl_spans", jsonl_spans, METH_VARARGS, "Value spans of a regular JSONL file, or None."},
     {"delimited_spans", delimited_spans, METH_VARARGS, "Field bounds of CSV/TSV/TXT, or None."},
     {"numbers", numbers, METH_VARARGS, "float64 values of number literals, or None."},

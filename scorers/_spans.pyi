@@ -6,6 +6,7 @@ import numpy as np
 
 Buffer: TypeAlias = bytes | bytearray | memoryview | np.ndarray
 
+def scan_bytes(data: Buffer, size: int, forbidden: bytes) -> int: ...
 def jsonl_spans(
     data: Buffer,
     size: int,

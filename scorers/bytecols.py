@@ -31,6 +31,12 @@ def int64s(buffer: bytearray) -> np.ndarray:
     return np.frombuffer(buffer, dtype=np.int64)
 
 
+def forbidden_or_ascii(data: np.ndarray, size: int, forbidden: bytes) -> int:
+    """-1 when one of the first ``size`` bytes is in ``forbidden``, else 1 when one is not ASCII,
+    else 0."""
+    return _spans.scan_bytes(data, size, forbidden)
+
+
 def jsonl_spans(
     padded: np.ndarray, pieces: list[bytes], kinds: str, limits: Limits
 ) -> list[Spans] | None:

@@ -23,7 +23,14 @@ import numpy as np
 
 from scorers import bytecols
 from scorers.build import vocabulary
-from scorers.bytecols import Spans, canonical_ints, delimited_bounds, factorize, join
+from scorers.bytecols import (
+    Spans,
+    canonical_ints,
+    delimited_bounds,
+    factorize,
+    forbidden_or_ascii,
+    join,
+)
 from scorers.fastjsonl import jsonl_columns
 from scorers.fastnum import canonical_int_text, number_dataset
 from scorers.gold import PARTITIONS, gold_fields, gold_format
@@ -45,23 +52,36 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
         size = os.fstat(fh.fileno()).st_size
         if size > limits.max_bytes or size == 0:
             return None
-        # One buffer, read into once: numpy sees it without a copy, and bytearray's find and
-        # isascii are memchr-fast (no second copy of the file as bytes).
-        raw = bytearray(size + 9)
+        # One buffer, read into once, left uninitialised before: zeroing it first would touch
+        # every page twice.
+        raw = np.empty(size + 9, dtype=np.uint8)
         if fh.readinto(memoryview(raw)[:size]) != size:
             return None
-    if raw.startswith(ZIP_MAGIC) or raw.startswith(BOM):
+    head = raw[:4].tobytes()
+    if head.startswith(ZIP_MAGIC) or head.startswith(BOM):
         return None
     end = size if raw[size - 1] == 10 else size + 1
+    raw[size:] = 0
     raw[size] = 10
-    if any(raw.find(c, 0, end) >= 0 for c in forbidden):
+    kind = forbidden_or_ascii(raw, end, forbidden)
+    if kind < 0:
         return None
-    if not raw.isascii():  # the padding is ASCII
+    if kind > 0:
         try:
             str(memoryview(raw)[:end], "utf-8")
         except UnicodeDecodeError:
             return None
-    return np.frombuffer(raw, dtype=np.uint8)[: end + 8], bytes(raw[: raw.index(b"\n")])
+    return raw[: end + 8], raw[: _first_newline(raw, end)].tobytes()
+
+
+def _first_newline(raw: np.ndarray, end: int) -> int:
+    """Where the first line ends (raw[end - 1] is a newline), searching a growing window."""
+    window = 4096
+    while True:
+        found = np.flatnonzero(raw[: min(window, end)] == 10)
+        if len(found):
+            return int(found[0])
+        window *= 16
 
 
 def _fields(
