@@ -55,7 +55,7 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
         # One buffer, read into once, left uninitialised before: zeroing it first would touch
         # every page twice.
         raw = np.empty(size + 9, dtype=np.uint8)
-        if fh.readinto(memoryview(raw)[:size]) != size:
+        if fh.readinto(raw.data[:size]) != size:
             return None
     head = raw[:4].tobytes()
     if head.startswith(ZIP_MAGIC) or head.startswith(BOM):
@@ -68,7 +68,7 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
         return None
     if kind > 0:
         try:
-            str(memoryview(raw)[:end], "utf-8")
+            str(raw.data[:end], "utf-8")
         except UnicodeDecodeError:
             return None
     return raw[: end + 8], raw[: _first_newline(raw, end)].tobytes()
