@@ -170,8 +170,16 @@ def run_cli(spec: Path, gold: Path, pred: Path) -> tuple[float, float, dict]:
     """Wall seconds and peak RSS (MiB) of a fresh CLI process, and its parsed output."""
     cmd = [sys.executable, "-m", "scorers", "score", "--spec", str(spec)]
     cmd += ["--gold", str(gold), "--pred", str(pred)]
+    # The environment the sandbox gives the scorer (podium/sandbox/bwrap.py): one BLAS thread,
+    # which spares the other core the idle thread pool's spinning.
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     done = subprocess.run(
-        [sys.executable, "-c", LAUNCHER, *cmd], capture_output=True, text=True, check=True
+        [sys.executable, "-c", LAUNCHER, *cmd], capture_output=True, text=True, check=True, env=env
     )
     meta_line, out = done.stdout.split("\n", 1)
     meta = json.loads(meta_line)

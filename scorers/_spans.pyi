@@ -1,20 +1,23 @@
-# Types of the C scanner (scorers/_spans.c). Data and positions are buffers: numpy uint8 data
+# Types of the C scanner (scorers/csrc/). Data and positions are buffers: numpy uint8 data
 # ending with a newline, and contiguous int64 position arrays; results are bytearrays.
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 
 Buffer: TypeAlias = bytes | bytearray | memoryview | np.ndarray
 
+def map_file(fd: int, size: int) -> Buffer | None: ...
 def scan_bytes(data: Buffer, size: int, forbidden: bytes) -> int: ...
-def jsonl_spans(
+def jsonl_columns(
     data: Buffer,
     size: int,
     pieces: tuple[bytes, ...],
     kinds: str,
+    actions: str,
     max_rows: int,
     max_line_bytes: int,
-) -> list[bytearray] | None: ...
+    max_distinct: int,
+) -> list[Any] | None: ...
 def delimited_spans(
     data: Buffer, size: int, sep: int, n_fields: int, max_rows: int, max_line_bytes: int
 ) -> bytearray | None: ...

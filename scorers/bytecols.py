@@ -1,9 +1,11 @@
-"""Columns of byte spans: the fast path's primitives, over the C scanner scorers._spans.
+"""Columns of a file on the fast path, and their primitives over the C scanner scorers._spans.
 
-A column is (data, starts, ends): ``data`` a file's bytes (uint8, ending with a newline) and each
-row's value the byte range [start, end). The scanning, joining and factorising happen in C, one
-pass per column without a Python object per row (_spans.c); this module gives them numpy
-arrays and types. Every function answers the result or None ("not sure"), never "invalid".
+Spans are (data, starts, ends): ``data`` a file's bytes (uint8, ending with a newline) and each
+row's value the byte range [start, end); a Column holds a field's spans, or what the JSONL scan
+already made of them (codes of a factor, numbers). The scanning, joining and factorising happen
+in C (scorers/csrc/), one pass per column without a Python object per row; this module gives
+them numpy arrays and types. Every function answers the result or None ("not sure"), never
+"invalid".
 
 scorers._spans is built when Podium is installed (pyproject.toml's ext-modules). Where it is
 missing, AVAILABLE is False and the fast path answers None for every file: the thorough path
@@ -11,6 +13,8 @@ gives the same results, only slower.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,25 +35,68 @@ def int64s(buffer: bytearray) -> np.ndarray:
     return np.frombuffer(buffer, dtype=np.int64)
 
 
+def file_bytes(fd: int, size: int) -> np.ndarray | None:
+    """A file's first ``size`` bytes then at least 9 zero bytes, writable (mapped from the page
+    cache where it can be: no zeroing and copying of fresh memory). None when the file holds
+    fewer bytes."""
+    mapping = _spans.map_file(fd, size)
+    return None if mapping is None else np.frombuffer(mapping, dtype=np.uint8)
+
+
 def forbidden_or_ascii(data: np.ndarray, size: int, forbidden: bytes) -> int:
     """-1 when one of the first ``size`` bytes is in ``forbidden``, else 1 when one is not ASCII,
     else 0."""
     return _spans.scan_bytes(data, size, forbidden)
 
 
-def jsonl_spans(
-    padded: np.ndarray, pieces: list[bytes], kinds: str, limits: Limits
-) -> list[Spans] | None:
-    """Each value's span on every line, when every line is pieces[0], value 0, pieces[1], ...
-    (see _spans.jsonl_spans; kinds: "s" string, "n" number per value). ``padded``: the file's
-    bytes ending with a newline, then 8 more bytes, which the scanner reads a word at a time."""
-    found = _spans.jsonl_spans(
-        padded, len(padded) - 8, tuple(pieces), kinds, limits.max_rows, limits.max_line_bytes
+@dataclass
+class Column:
+    """One field of a file on the fast path: where its values lie (``spans``), or what the scan
+    already made of them (``factor``, ``numbers``); see factor_of and numbers_of."""
+
+    spans: Spans | None = None
+    factor: Factor | None = None
+    numbers: np.ndarray | None = None
+
+    @property
+    def rows(self) -> int:
+        if self.spans is not None:
+            return len(self.spans[1])
+        if self.factor is not None:
+            return len(self.factor.codes)
+        return 0 if self.numbers is None else len(self.numbers)
+
+
+def scan_jsonl(
+    padded: np.ndarray, pieces: list[bytes], kinds: str, actions: str, limits: Limits
+) -> list[Column] | None:
+    """Each value's column, when every line is pieces[0], value 0, pieces[1], ... (see
+    _spans.jsonl_columns; kinds: "s" string, "n" number per value; actions: "s" spans, "f"
+    factorised, "n" number, "c" checked number, "-" skipped). ``padded``: the file's bytes
+    ending with a newline, then 8 more bytes, which the scanner reads a word at a time."""
+    found = _spans.jsonl_columns(
+        padded,
+        len(padded) - 8,
+        tuple(pieces),
+        kinds,
+        actions,
+        limits.max_rows,
+        limits.max_line_bytes,
+        MAX_DISTINCT,
     )
     if found is None:
         return None
-    arrays = [int64s(a) for a in found]
-    return [(padded, arrays[2 * i], arrays[2 * i + 1]) for i in range(len(kinds))]
+    columns = []
+    for action, item in zip(actions, found, strict=True):
+        if action == "s":
+            columns.append(Column(spans=(padded, int64s(item[0]), int64s(item[1]))))
+        elif action == "f":
+            columns.append(Column(factor=_factor(*item)))
+        elif action == "n":
+            columns.append(Column(numbers=np.frombuffer(item, dtype=np.float64)))
+        else:
+            columns.append(Column())
+    return columns
 
 
 def delimited_bounds(
@@ -98,8 +145,30 @@ def factorize(spans: Spans) -> Factor | None:
     """Codes into the sorted distinct values; None beyond MAX_DISTINCT values. The scanner sorts
     the values' bytes: for UTF-8 that is the order of the decoded strings."""
     found = _spans.factorize(*spans, MAX_DISTINCT)
-    if found is None:
-        return None
-    codes, values = found
+    return None if found is None else _factor(*found)
+
+
+def _factor(codes: bytearray, values: list[bytes]) -> Factor:
     # The file was checked to be UTF-8, and a value lies between ASCII delimiters.
     return Factor(int64s(codes), [v.decode("utf-8") for v in values])
+
+
+def factor_of(column: Column) -> Factor | None:
+    """The column's factor: made during the scan, or now from its spans."""
+    if column.factor is not None or column.spans is None:
+        return column.factor
+    return factorize(column.spans)
+
+
+def spans_of(column: Column) -> Spans:
+    """The spans of an id column (ids are always read as spans: fastpath._roles)."""
+    if column.spans is None:
+        raise ValueError("an id column must be read as spans")
+    return column.spans
+
+
+def numbers_of(column: Column, json_grammar: bool) -> np.ndarray | None:
+    """The column's numbers: read during the scan, or now from its spans (see numbers)."""
+    if column.numbers is not None or column.spans is None:
+        return column.numbers
+    return numbers(column.spans, json_grammar)

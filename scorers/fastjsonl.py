@@ -3,7 +3,8 @@
 Lines must all have the first line's keys in its order, with string or number values, and the
 same bytes between the values as the first line (spacing included); string values hold no escape
 or control character. The first line is read with json to learn its layout; the C scanner
-(bytecols.jsonl_spans) then checks every line against it in one pass. Anything else answers
+(bytecols.scan_jsonl) then checks every line against it in one pass, and in the same pass
+records where the ids lie, factorises the labels and reads the numbers. Anything else answers
 None and the thorough path reads the file. Split from scorers.fastpath, which holds the other
 formats and builds datasets.
 """
@@ -15,16 +16,25 @@ import re
 
 import numpy as np
 
-from scorers.bytecols import Spans, jsonl_spans, numbers
+from scorers.bytecols import Column, scan_jsonl
 from scorers.spec import Limits
 
 NUMBER_CHARS = re.compile(rb"\s*:\s*([-+0-9.eE]+)")
 
 
 def jsonl_columns(
-    padded: np.ndarray, first: bytes, fields: tuple[str, ...], limits: Limits
-) -> tuple[dict[str, Spans], set[str]] | None:
-    """(a span per row for each field, the fields whose values are numbers, not strings)."""
+    padded: np.ndarray,
+    first: bytes,
+    fields: tuple[str, ...],
+    limits: Limits,
+    roles: dict[str, str],
+) -> tuple[dict[str, Column], set[str]] | None:
+    """(a column for each field, the fields whose values are numbers, not strings).
+
+    ``roles``: what the scan makes of a field (bytecols.scan_jsonl's actions): "s" spans (ids),
+    "f" factorised (labels, groups), "n" numbers; a field without a role gets spans. The
+    numbers of keys no field reads are checked; their strings are skipped.
+    """
     pairs: list[tuple[str, object]] = []
     try:
         json.loads(first, object_pairs_hook=pairs.extend)
@@ -36,6 +46,8 @@ def jsonl_columns(
         return None
     if not set(fields) <= set(keys):
         return None
+    if any(roles.get(f) == "n" and f not in numeric for f in fields):
+        return None  # a number given as a string: the thorough path reports it
     layout = _first_line_values(first, keys, numeric)
     if layout is None:
         return None
@@ -44,14 +56,13 @@ def jsonl_columns(
     bounds = [0, *(b for span in layout for b in span), len(first)]
     pieces = [first[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
     kinds = "".join("n" if k in numeric else "s" for k in keys)
-    found = jsonl_spans(padded, pieces, kinds, limits)
+    unread = {k: "c" if k in numeric else "-" for k in keys}
+    actions = "".join(roles.get(k, "s") if k in fields else unread[k] for k in keys)
+    found = scan_jsonl(padded, pieces, kinds, actions, limits)
     if found is None:
         return None
-    spans = dict(zip(keys, found, strict=True))
-    for key in numeric - set(fields):
-        if numbers(spans[key], True) is None:
-            return None  # a column nobody reads must still be valid JSON
-    return {f: spans[f] for f in fields}, numeric & set(fields)
+    columns = dict(zip(keys, found, strict=True))
+    return {f: columns[f] for f in fields}, numeric & set(fields)
 
 
 def _first_line_values(

@@ -1,11 +1,12 @@
 """Numbers for scorers.fastpath: columns of number literals and the "number" dataset.
 
-The literals are parsed by the C scanner (bytecols.numbers, _spans.c): checked against the
-grammar of their format and converted exactly, as float() and json do (a correctly rounded
-fast path for short decimals, Python's own conversion for the rest). Like the rest of the fast
-path this only says "these are the numbers" or "not sure": a literal outside the grammar, a
-non-finite value, a fraction where integers are wanted or a value out of range gives None, and
-the thorough path reports the problem.
+The literals are parsed by the C scanner (scorers/csrc/numbers.c, during the JSONL walk or
+through bytecols.numbers): checked against the grammar of their format and converted exactly,
+as float() and json do (a correctly rounded fast path for short decimals, Python's own
+conversion for the rest). Like the rest of the fast path this only says "these are the
+numbers" or "not sure": a literal outside the grammar, a non-finite value, a fraction where
+integers are wanted or a value out of range gives None, and the thorough path reports the
+problem.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scorers import bytecols
-from scorers.bytecols import Spans, distinct, join
+from scorers.bytecols import Column, Spans, distinct, join, numbers_of, spans_of
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
@@ -33,7 +34,14 @@ def numbers(
     ``json_grammar``: JSON numbers (JSONL); else the decimal literals of text formats, which are
     exactly float()'s syntax once restricted to digits . e E + - (no "nan", "1_000", spaces).
     """
-    values = bytecols.numbers(spans, json_grammar)
+    return checked(bytecols.numbers(spans, json_grammar), integer, rng)
+
+
+def checked(
+    values: np.ndarray | None, integer: bool, rng: tuple[float, float] | None
+) -> np.ndarray | None:
+    """The values, or None when there are none, a fraction where integers are wanted, or one
+    out of range."""
     if values is None or len(values) == 0:
         return None
     if integer and not (values == np.floor(values)).all():
@@ -50,9 +58,9 @@ def canonical_int_text(value: str) -> bool:
 
 def number_dataset(
     spec: Spec,
-    gold: tuple[dict[str, Spans], set[str]],
+    gold: tuple[dict[str, Column], set[str]],
     gold_is_json: bool,
-    pred: tuple[dict[str, Spans], set[str]],
+    pred: tuple[dict[str, Column], set[str]],
     factors: dict[str, Factor],
 ) -> Dataset | None:
     """The "number" dataset of gold and predicted columns (fastpath.Columns), or None."""
@@ -62,18 +70,18 @@ def number_dataset(
     if (g_field in gold[1]) != gold_is_json or (p_field in pred[1]) != pred_is_json:
         return None
     integer = spec.value_type == "integer"
-    y_true = numbers(gold[0][g_field], gold_is_json, integer, spec.range)
-    values = numbers(pred[0][p_field], pred_is_json, integer, spec.range)
+    y_true = checked(numbers_of(gold[0][g_field], gold_is_json), integer, spec.range)
+    values = checked(numbers_of(pred[0][p_field], pred_is_json), integer, spec.range)
     if y_true is None or values is None:
         return None
-    gold_ids = gold[0][spec.id_field]
+    gold_ids = spans_of(gold[0][spec.id_field])
     if spec.format == "txt":
         # Positional: the n-th line answers the n-th gold row; gold ids need only be unique.
         if len(values) != len(y_true) or not distinct(gold_ids):
             return None
         return Dataset("number", y_true, values, [], factors)
     # Ids compare as bytes: fastpath checked that numeric ids are canonical integers.
-    gold_row = join(gold_ids, pred[0][spec.id_field])
+    gold_row = join(gold_ids, spans_of(pred[0][spec.id_field]))
     if gold_row is None:
         return None
     y_pred = np.empty(len(y_true), dtype=np.float64)

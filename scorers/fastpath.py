@@ -24,12 +24,15 @@ import numpy as np
 from scorers import bytecols
 from scorers.build import vocabulary
 from scorers.bytecols import (
+    Column,
     Spans,
     canonical_ints,
     delimited_bounds,
-    factorize,
+    factor_of,
+    file_bytes,
     forbidden_or_ascii,
     join,
+    spans_of,
 )
 from scorers.fastjsonl import jsonl_columns
 from scorers.fastnum import canonical_int_text, number_dataset
@@ -52,17 +55,16 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
         size = os.fstat(fh.fileno()).st_size
         if size > limits.max_bytes or size == 0:
             return None
-        # One buffer, read into once, left uninitialised before: zeroing it first would touch
-        # every page twice.
-        raw = np.empty(size + 9, dtype=np.uint8)
-        if fh.readinto(raw.data[:size]) != size:
-            return None
+        mapped = file_bytes(fh.fileno(), size)
+    if mapped is None:
+        return None
+    raw = mapped[: size + 9]
     head = raw[:4].tobytes()
     if head.startswith(ZIP_MAGIC) or head.startswith(BOM):
         return None
     end = size if raw[size - 1] == 10 else size + 1
-    raw[size:] = 0
-    raw[size] = 10
+    if end > size:
+        raw[size] = 10  # the missing final newline (zeros follow: file_bytes' padding)
     kind = forbidden_or_ascii(raw, end, forbidden)
     if kind < 0:
         return None
@@ -101,29 +103,45 @@ def _fields(
 
 def _csv(
     padded: np.ndarray, first: bytes, fields: tuple[str, ...], sep: str, limits: Limits
-) -> dict[str, Spans] | None:
+) -> dict[str, Column] | None:
     header = first.decode("utf-8").split(sep)
     if len(set(header)) != len(header) or not set(fields) <= set(header):
         return None
     columns = _fields(padded, sep, len(header), limits, header=True)
     if columns is None:
         return None
-    return {f: columns[header.index(f)] for f in fields}
+    return {f: Column(spans=columns[header.index(f)]) for f in fields}
 
 
-Columns = tuple[dict[str, Spans], set[str]]  # spans per field; the fields holding JSON numbers
+# A column per field; the fields holding JSON numbers (JSONL only).
+Columns = tuple[dict[str, Column], set[str]]
 
 
 def _columns(
-    loaded: tuple[np.ndarray, bytes], fmt: str, fields: tuple[str, ...], sep: str, limits: Limits
+    loaded: tuple[np.ndarray, bytes],
+    fmt: str,
+    fields: tuple[str, ...],
+    sep: str,
+    limits: Limits,
+    roles: dict[str, str],
 ) -> Columns | None:
     if fmt == "jsonl":
-        return jsonl_columns(*loaded, fields, limits)
+        return jsonl_columns(*loaded, fields, limits, roles)
     if fmt == "txt":
         lines = _fields(loaded[0], None, 1, limits, header=False)
-        return None if lines is None else ({fields[-1]: lines[0]}, set())
+        return None if lines is None else ({fields[-1]: Column(spans=lines[0])}, set())
     cols = _csv(*loaded, fields, "\t" if fmt == "tsv" else sep, limits)
     return None if cols is None else (cols, set())
+
+
+def _roles(spec: Spec, value_fields: tuple[str, ...]) -> dict[str, str]:
+    """What the JSONL scan makes of each field (fastjsonl.jsonl_columns): ids stay spans (they
+    are joined), numbers are read, everything else (labels, groups, the partition) is
+    factorised."""
+    roles = dict.fromkeys(spec.gold_columns, "f")
+    roles.update(dict.fromkeys(value_fields, "n" if spec.kind == "number" else "f"))
+    roles[spec.id_field] = "s"
+    return roles
 
 
 def _forbidden(fmt: str) -> bytes:
@@ -135,8 +153,8 @@ def _forbidden(fmt: str) -> bytes:
 
 def keys_ok(columns: Columns, fields: tuple[str, ...]) -> bool:
     """Ids, labels and group values given as JSON numbers must be canonical integers."""
-    spans, numeric = columns
-    return all(canonical_ints(spans[f]) for f in fields if f in numeric)
+    cols, numeric = columns
+    return all(canonical_ints(spans_of(cols[f])) for f in fields if f in numeric)
 
 
 def factor_ok(columns: Columns, field: str, factor: Factor | None) -> bool:
@@ -161,17 +179,20 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
     pred_data = _load(pred_path, spec.limits, _forbidden(spec.format))
     if gold_data is None or pred_data is None:
         return None
-    gold = _columns(gold_data, g_fmt, gold_fields(spec), g_sep, Limits())
-    pred = _columns(pred_data, spec.format, pred_fields(spec), spec.separator, spec.limits)
+    gold_roles, pred_roles = _roles(spec, spec.gold_value_fields), _roles(spec, spec.value_fields)
+    gold = _columns(gold_data, g_fmt, gold_fields(spec), g_sep, Limits(), gold_roles)
+    pred = _columns(
+        pred_data, spec.format, pred_fields(spec), spec.separator, spec.limits, pred_roles
+    )
     if (
         gold is None
         or pred is None
-        or min(len(c[1]) for c in (*gold[0].values(), *pred[0].values())) == 0
+        or 0 in (c.rows for c in (*gold[0].values(), *pred[0].values()))
     ):
         return None
     if not keys_ok(gold, (spec.id_field,)) or not keys_ok(pred, (spec.id_field,)):
         return None
-    maybe = {f: factorize(gold[0][f]) for f in spec.gold_columns}
+    maybe = {f: factor_of(gold[0][f]) for f in spec.gold_columns}
     if not all(factor_ok(gold, f, factor) for f, factor in maybe.items()):
         return None
     factors = {f: factor for f, factor in maybe.items() if factor is not None}
@@ -186,13 +207,13 @@ def _label_dataset(
     spec: Spec, gold: Columns, pred: Columns, factors: dict[str, Factor]
 ) -> Dataset | None:
     g_field, p_field = spec.gold_value_fields[0], spec.value_fields[0]
-    gold_labels, pred_labels = factorize(gold[0][g_field]), factorize(pred[0][p_field])
+    gold_labels, pred_labels = factor_of(gold[0][g_field]), factor_of(pred[0][p_field])
     if gold_labels is None or pred_labels is None:
         return None
     if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
     # Ids compare as bytes: numeric ids were checked to be canonical integers (keys_ok).
-    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
+    gold_row = join(spans_of(gold[0][spec.id_field]), spans_of(pred[0][spec.id_field]))
     if gold_row is None:
         return None
     allowed = set(spec.labels) if spec.labels else None

@@ -16,7 +16,7 @@ fi
 missing=()
 "$PYTHON" -c 'import ensurepip' 2>/dev/null || missing+=("python3-venv")
 command -v bwrap >/dev/null || missing+=("bubblewrap")
-# The scorers' C scanner (scorers/_spans.c) is compiled at install: a C compiler and Python's
+# The scorers' C scanner (scorers/csrc/) is compiled at install: a C compiler and Python's
 # headers.
 command -v gcc >/dev/null || missing+=("gcc")
 "$PYTHON" -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null \

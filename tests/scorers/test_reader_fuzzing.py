@@ -323,7 +323,7 @@ def _fast_and_thorough(spec, gold, pred):
 def test_mutated_files_on_the_fast_path_agree_with_the_thorough_path(
     tmp_path: Path, fmt: str, seed: int, n: int
 ):
-    """The C scanner (scorers/_spans.c) on files a few byte edits away from a valid one (quotes,
+    """The C scanner (scorers/csrc/) on files a few byte edits away from a valid one (quotes,
     backslashes, newlines, control and UTF-8 bytes, separators): it accepts only what the
     thorough path accepts, and reads the same dataset from it."""
     pred = tmp_path / "pred.bin"
@@ -342,7 +342,7 @@ def test_mutated_files_on_the_fast_path_agree_with_the_thorough_path(
 
 
 def test_the_c_scanner_is_built():
-    """pip install builds scorers/_spans.c (pyproject's ext-modules); without it every large
+    """pip install builds scorers/csrc/ (pyproject's ext-modules); without it every large
     file would silently take the thorough path, several times slower."""
     from scorers import bytecols
 

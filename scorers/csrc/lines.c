@@ -1,0 +1,327 @@
+/* Lines: the JSONL walk, the fields of CSV/TSV/TXT, and the bytes of a whole file. */
+#include "spans.h"
+
+/* The characters a number literal may hold; numbers.c checks their grammar. */
+static const unsigned char NUMBER_CHAR[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
+};
+
+/* How many newlines the first ``size`` bytes hold: eight bytes at a time, each newline found
+ * exactly (the high bit of each zero byte of w ^ newlines, with no borrow between bytes), and
+ * the flags counted by one multiplication (no popcount instruction is assumed). */
+static Py_ssize_t count_newlines(const unsigned char *b, Py_ssize_t size) {
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    Py_ssize_t n = 0, i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t x = load_word(b + i) ^ (ONES * '\n');
+        uint64_t flags = ~(((x & low7) + low7) | x | low7) >> 7; /* 1 in each newline's byte */
+        n += (Py_ssize_t)((flags * ONES) >> 56);
+    }
+    for (; i < size; i++) n += b[i] == '\n';
+    return n;
+}
+
+/* A line's fixed piece as zero-padded words, compared eight bytes at a time. */
+typedef struct {
+    uint64_t words[8];
+    Py_ssize_t len;
+    uint64_t last_mask; /* of the last word */
+} Piece;
+
+#define MAX_PIECE 64
+
+static int piece_at(const unsigned char *at, const Piece *piece) {
+    Py_ssize_t full = piece->len / 8;
+    for (Py_ssize_t w = 0; w < full; w++)
+        if (load_word(at + 8 * w) != piece->words[w]) return 0;
+    return !piece->last_mask || (load_word(at + 8 * full) & piece->last_mask) == piece->words[full];
+}
+
+/* scan_bytes(data, size, forbidden) -> -1 when one of the first ``size`` bytes is in
+ * ``forbidden`` (at most 4 bytes), else 1 when a byte is not ASCII (the caller then checks the
+ * UTF-8), else 0. One pass, eight bytes at a time. */
+PyObject *spans_scan_bytes(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t size, n_forbidden;
+    const char *forbidden;
+    if (!PyArg_ParseTuple(args, "y*ny#", &data, &size, &forbidden, &n_forbidden)) return NULL;
+    if (size < 0 || size > data.len || n_forbidden > 4) {
+        PyBuffer_Release(&data);
+        PyErr_SetString(PyExc_ValueError, "size beyond the data, or over 4 forbidden bytes");
+        return NULL;
+    }
+    const unsigned char *b = data.buf;
+    uint64_t high = 0, found = 0;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= size && !found; i += 8) {
+        uint64_t w = load_word(b + i);
+        high |= w & HIGHS;
+        for (Py_ssize_t f = 0; f < n_forbidden; f++)
+            found |= bytes_equal(w, (unsigned char)forbidden[f]);
+    }
+    for (; i < size && !found; i++) {
+        high |= b[i] & 0x80;
+        found = memchr(forbidden, b[i], (size_t)n_forbidden) != NULL;
+    }
+    PyBuffer_Release(&data);
+    return PyLong_FromLong(found ? -1 : high != 0);
+}
+
+/* jsonl_columns(data, size, pieces, kinds, actions, max_rows, max_line_bytes, max_distinct)
+ * -> a list with an item per value, or None.
+ *
+ * Each line of the first ``size`` bytes (data holds at least 8 bytes more, which are read but
+ * never matched) must be pieces[0], value 0, pieces[1], value 1, ..., pieces[k] then a newline:
+ * the pieces are the first line's fixed regions (keys, quotes, colons, separators). kinds[i] is
+ * "s" for a string value, which ends at its first quote and holds no control character or
+ * backslash, or "n" for a number, made of the characters of a number.
+ *
+ * What the scan makes of value i, in the same pass (actions[i]):
+ *   "s"  its span: (starts, ends), bytearrays of int64;
+ *   "f"  factorised: (codes, values), int64 codes into the sorted values (bytes), at most
+ *        max_distinct of them;
+ *   "n"  its number (JSON's grammar, correctly rounded): a bytearray of float64;
+ *   "c"  only checked to be a JSON number (a column nobody reads must still be valid): None;
+ *   "-"  skipped: None.
+ * Any doubt (a line of another shape, a number outside the grammar, too many values) gives
+ * None. */
+typedef struct {
+    char action;
+    PyObject *first, *second; /* the bytearrays made */
+    int64_t *a, *b;           /* starts and ends, or codes in a */
+    double *x;
+    Factorizer *factor;
+} Output;
+
+static int start_output(Output *o, char action, Py_ssize_t rows, Py_ssize_t max_distinct,
+                        const unsigned char *limit) {
+    o->action = action;
+    switch (action) {
+    case 's':
+        o->first = new_array(rows, sizeof(int64_t), (void **)&o->a);
+        o->second = o->first ? new_array(rows, sizeof(int64_t), (void **)&o->b) : NULL;
+        return o->second ? 0 : -1;
+    case 'f':
+        o->factor = factor_new(max_distinct, limit);
+        o->first = o->factor ? new_array(rows, sizeof(int64_t), (void **)&o->a) : NULL;
+        return o->first ? 0 : -1;
+    case 'n':
+        o->first = new_array(rows, sizeof(double), (void **)&o->x);
+        return o->first ? 0 : -1;
+    case 'c':
+    case '-':
+        return 0;
+    }
+    PyErr_SetString(PyExc_ValueError, "an action is one of s f n c -");
+    return -1;
+}
+
+/* The item of the result list for a finished output (a new reference), or NULL. */
+static PyObject *output_item(Output *o, Py_ssize_t rows) {
+    if (o->action == 'f') {
+        PyObject *values = factor_finish(o->factor, o->a, rows);
+        if (values == NULL) return NULL;
+        PyObject *item = PyTuple_Pack(2, o->first, values);
+        Py_DECREF(values);
+        return item;
+    }
+    if (o->action == 's') return PyTuple_Pack(2, o->first, o->second);
+    if (o->action == 'n') return Py_NewRef(o->first);
+    return Py_NewRef(Py_None);
+}
+
+static void free_output(Output *o) {
+    Py_XDECREF(o->first);
+    Py_XDECREF(o->second);
+    if (o->factor != NULL) factor_free(o->factor);
+}
+
+static int prepare_pieces(PyObject *pieces, Py_ssize_t k, Piece *piece) {
+    for (Py_ssize_t i = 0; i <= k; i++) {
+        PyObject *text = PyTuple_GET_ITEM(pieces, i);
+        if (!PyBytes_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "pieces must be bytes");
+            return -1;
+        }
+        Py_ssize_t len = PyBytes_GET_SIZE(text);
+        /* A piece holding a newline could match across a line's end. */
+        if (memchr(PyBytes_AS_STRING(text), '\n', (size_t)len)) {
+            PyErr_SetString(PyExc_ValueError, "pieces must not hold a newline");
+            return -1;
+        }
+        if (len > MAX_PIECE - 1) return 0; /* a key of over 60 bytes: left to the thorough path */
+        memcpy(piece[i].words, PyBytes_AS_STRING(text), (size_t)len);
+        piece[i].len = len;
+        piece[i].last_mask = len % 8 ? ~0ULL >> (64 - 8 * (len % 8)) : 0;
+    }
+    return 1;
+}
+
+PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t size, max_rows, max_line_bytes, max_distinct, k, n_actions;
+    PyObject *pieces;
+    const char *kinds, *actions;
+    if (!PyArg_ParseTuple(args, "y*nO!s#s#nnn", &data, &size, &PyTuple_Type, &pieces, &kinds, &k,
+                          &actions, &n_actions, &max_rows, &max_line_bytes, &max_distinct))
+        return NULL;
+    PyObject *result = NULL;
+    Piece *piece = NULL;
+    Output *out = NULL;
+    const unsigned char *b = data.buf;
+    /* The 8 bytes after the last newline let every word load stay inside the buffer. */
+    if (size <= 0 || size + 8 > data.len || b[size - 1] != '\n' ||
+        PyTuple_GET_SIZE(pieces) != k + 1 || n_actions != k) {
+        PyErr_SetString(PyExc_ValueError, "data must hold a newline at size - 1 and 8 bytes "
+                                          "after; a piece per gap, an action per value");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if ((actions[i] == 'n' || actions[i] == 'c') && kinds[i] != 'n') {
+            PyErr_SetString(PyExc_ValueError, "only a number value can be read as a number");
+            goto done;
+        }
+    }
+    piece = PyMem_Calloc((size_t)k + 1, sizeof(Piece));
+    out = PyMem_Calloc((size_t)k + 1, sizeof(Output));
+    if (piece == NULL || out == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int ready = prepare_pieces(pieces, k, piece);
+    if (ready <= 0) {
+        if (ready == 0) result = Py_NewRef(Py_None);
+        goto done;
+    }
+    Py_ssize_t n = count_newlines(b, size);
+    if (n > max_rows + 1) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (start_output(&out[i], actions[i], n, max_distinct, b + data.len) < 0) goto done;
+    /* Every read below stops at the line's newline at the latest (pieces hold none, a string
+     * stops at a control character, a number at a byte that is not part of one), so no read
+     * reaches past size - 1 + 8. */
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t row = 0; row < n; row++) {
+        Py_ssize_t line_start = pos;
+        for (Py_ssize_t i = 0;; i++) {
+            if (!piece_at(b + pos, &piece[i])) goto not_sure;
+            pos += piece[i].len;
+            if (i == k) break;
+            Py_ssize_t value_start = pos;
+            if (kinds[i] == 's') {
+                /* To the first quote, backslash or control character (the newline too). */
+                for (;;) {
+                    uint64_t w = load_word(b + pos);
+                    uint64_t m = bytes_equal(w, '"') | bytes_equal(w, '\\') | bytes_below(w, 0x20);
+                    if (m) {
+                        pos += __builtin_ctzll(m) >> 3;
+                        break;
+                    }
+                    pos += 8;
+                }
+                if (b[pos] != '"') goto not_sure;
+            } else {
+                while (NUMBER_CHAR[b[pos]]) pos++;
+            }
+            Output *o = &out[i];
+            size_t len = (size_t)(pos - value_start);
+            double unused;
+            switch (o->action) {
+            case 's':
+                o->a[row] = value_start;
+                o->b[row] = pos;
+                break;
+            case 'f':
+                o->a[row] = factor_add(o->factor, b + value_start, len);
+                if (o->a[row] < 0) goto not_sure;
+                break;
+            case 'n':
+                if (!literal_value(b + value_start, len, 1, &o->x[row])) goto not_sure;
+                break;
+            case 'c':
+                if (!literal_value(b + value_start, len, 1, &unused)) goto not_sure;
+                break;
+            }
+        }
+        if (b[pos] != '\n' || pos - line_start > max_line_bytes) goto not_sure;
+        pos++;
+    }
+    result = PyList_New(k);
+    for (Py_ssize_t i = 0; result != NULL && i < k; i++) {
+        PyObject *item = output_item(&out[i], n);
+        if (item == NULL) Py_CLEAR(result);
+        else PyList_SET_ITEM(result, i, item);
+    }
+    goto done;
+not_sure:
+    result = Py_NewRef(Py_None);
+done:
+    for (Py_ssize_t i = 0; out != NULL && i < k; i++) free_output(&out[i]);
+    PyMem_Free(out);
+    PyMem_Free(piece);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+/* delimited_spans(data, size, sep, n_fields, max_rows, max_line_bytes)
+ * -> bytearray of int64, n_lines rows of n_fields + 1 bounds, or None.
+ *
+ * Row r holds the position before its first field (its line's start - 1), each separator, and
+ * its line's end: field c is [bounds[c] + 1, bounds[c + 1]). Every line must hold exactly
+ * n_fields - 1 separators and no control character but the separator when it is a tab; no line
+ * may be empty. ``sep`` -1: one field per line (TXT). */
+PyObject *spans_delimited(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t size, n_fields, max_rows, max_line_bytes;
+    int sep;
+    if (!PyArg_ParseTuple(args, "y*ninnn", &data, &size, &sep, &n_fields, &max_rows,
+                          &max_line_bytes))
+        return NULL;
+    PyObject *result = NULL;
+    const unsigned char *b = data.buf;
+    if (size <= 0 || size > data.len || b[size - 1] != '\n' || n_fields < 1) {
+        PyErr_SetString(PyExc_ValueError, "data must end with a newline; at least one field");
+        goto done;
+    }
+    Py_ssize_t n = count_newlines(b, size);
+    if (n > max_rows + 1) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    int64_t *bounds;
+    Py_ssize_t width = n_fields + 1;
+    PyObject *out = new_array(n * width, sizeof(int64_t), (void **)&bounds);
+    if (out == NULL) goto done;
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t row = 0; row < n; row++) {
+        int64_t *r = bounds + row * width;
+        Py_ssize_t line_start = pos, found = 0;
+        r[0] = pos - 1;
+        for (;; pos++) {
+            unsigned char c = b[pos];
+            if (c == sep) {
+                if (++found >= n_fields) goto not_sure;
+                r[found] = pos;
+            } else if (c < 0x20) {
+                if (c == '\n') break;
+                goto not_sure;
+            }
+        }
+        if (found != n_fields - 1 || pos == line_start || pos - line_start > max_line_bytes)
+            goto not_sure;
+        r[n_fields] = pos++;
+    }
+    result = out;
+    goto done;
+not_sure:
+    Py_DECREF(out);
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&data);
+    return result;
+}
+
