@@ -7,10 +7,11 @@ import numpy as np
 Buffer: TypeAlias = bytes | bytearray | memoryview | np.ndarray
 
 def map_file(fd: int, size: int) -> Buffer | None: ...
-def scan_bytes(data: Buffer, size: int, forbidden: bytes) -> int: ...
+def scan_bytes(data: Buffer, size: int, forbidden: bytes) -> tuple[int, int]: ...
 def jsonl_columns(
     data: Buffer,
     size: int,
+    lines: int,
     pieces: tuple[bytes, ...],
     kinds: str,
     actions: str,
@@ -19,7 +20,13 @@ def jsonl_columns(
     max_distinct: int,
 ) -> list[Any] | None: ...
 def delimited_spans(
-    data: Buffer, size: int, sep: int, n_fields: int, max_rows: int, max_line_bytes: int
+    data: Buffer,
+    size: int,
+    lines: int,
+    sep: int,
+    n_fields: int,
+    max_rows: int,
+    max_line_bytes: int,
 ) -> bytearray | None: ...
 def numbers(data: Buffer, starts: Buffer, ends: Buffer, json: bool) -> bytearray | None: ...
 def canonical_ints(data: Buffer, starts: Buffer, ends: Buffer) -> bool: ...

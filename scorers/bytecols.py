@@ -15,6 +15,7 @@ gives the same results, only slower.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -43,10 +44,19 @@ def file_bytes(fd: int, size: int) -> np.ndarray | None:
     return None if mapping is None else np.frombuffer(mapping, dtype=np.uint8)
 
 
-def forbidden_or_ascii(data: np.ndarray, size: int, forbidden: bytes) -> int:
-    """-1 when one of the first ``size`` bytes is in ``forbidden``, else 1 when one is not ASCII,
-    else 0."""
+def scan_bytes(data: np.ndarray, size: int, forbidden: bytes) -> tuple[int, int]:
+    """(-1 when one of the first ``size`` bytes is in ``forbidden``, else 1 when one is not
+    ASCII, else 0; how many newlines they hold), in one pass."""
     return _spans.scan_bytes(data, size, forbidden)
+
+
+class FileBytes(NamedTuple):
+    """A file on the fast path: its bytes ending with a newline then 8 zero bytes (which the
+    scanner reads a word at a time), its first line, and how many lines it has."""
+
+    padded: np.ndarray
+    first: bytes
+    lines: int
 
 
 @dataclass
@@ -68,15 +78,16 @@ class Column:
 
 
 def scan_jsonl(
-    padded: np.ndarray, pieces: list[bytes], kinds: str, actions: str, limits: Limits
+    file: FileBytes, pieces: list[bytes], kinds: str, actions: str, limits: Limits
 ) -> list[Column] | None:
     """Each value's column, when every line is pieces[0], value 0, pieces[1], ... (see
     _spans.jsonl_columns; kinds: "s" string, "n" number per value; actions: "s" spans, "f"
-    factorised, "n" number, "c" checked number, "-" skipped). ``padded``: the file's bytes
-    ending with a newline, then 8 more bytes, which the scanner reads a word at a time."""
+    factorised, "n" number, "c" checked number, "-" skipped)."""
+    padded = file.padded
     found = _spans.jsonl_columns(
         padded,
         len(padded) - 8,
+        file.lines,
         tuple(pieces),
         kinds,
         actions,
@@ -100,14 +111,15 @@ def scan_jsonl(
 
 
 def delimited_bounds(
-    data: np.ndarray, sep: str | None, n_fields: int, limits: Limits
+    file: FileBytes, sep: str | None, n_fields: int, limits: Limits
 ) -> np.ndarray | None:
     """(lines, n_fields + 1) bounds: field c of a line is [b[c] + 1, b[c + 1]); None unless
     every line has n_fields fields and no control character but a tab separator. ``sep`` None:
     one value per line."""
     found = _spans.delimited_spans(
-        data,
-        len(data),
+        file.padded,
+        len(file.padded) - 8,
+        file.lines,
         -1 if sep is None else ord(sep),
         n_fields,
         limits.max_rows,

@@ -14,17 +14,14 @@ from __future__ import annotations
 import json
 import re
 
-import numpy as np
-
-from scorers.bytecols import Column, scan_jsonl
+from scorers.bytecols import Column, FileBytes, scan_jsonl
 from scorers.spec import Limits
 
 NUMBER_CHARS = re.compile(rb"\s*:\s*([-+0-9.eE]+)")
 
 
 def jsonl_columns(
-    padded: np.ndarray,
-    first: bytes,
+    file: FileBytes,
     fields: tuple[str, ...],
     limits: Limits,
     roles: dict[str, str],
@@ -37,7 +34,7 @@ def jsonl_columns(
     """
     pairs: list[tuple[str, object]] = []
     try:
-        json.loads(first, object_pairs_hook=pairs.extend)
+        json.loads(file.first, object_pairs_hook=pairs.extend)
     except ValueError:
         return None
     keys = [k for k, _ in pairs]
@@ -48,6 +45,7 @@ def jsonl_columns(
         return None
     if any(roles.get(f) == "n" and f not in numeric for f in fields):
         return None  # a number given as a string: the thorough path reports it
+    first = file.first
     layout = _first_line_values(first, keys, numeric)
     if layout is None:
         return None
@@ -58,7 +56,7 @@ def jsonl_columns(
     kinds = "".join("n" if k in numeric else "s" for k in keys)
     unread = {k: "c" if k in numeric else "-" for k in keys}
     actions = "".join(roles.get(k, "s") if k in fields else unread[k] for k in keys)
-    found = scan_jsonl(padded, pieces, kinds, actions, limits)
+    found = scan_jsonl(file, pieces, kinds, actions, limits)
     if found is None:
         return None
     columns = dict(zip(keys, found, strict=True))

@@ -25,13 +25,14 @@ from scorers import bytecols
 from scorers.build import vocabulary
 from scorers.bytecols import (
     Column,
+    FileBytes,
     Spans,
     canonical_ints,
     delimited_bounds,
     factor_of,
     file_bytes,
-    forbidden_or_ascii,
     join,
+    scan_bytes,
     spans_of,
 )
 from scorers.fastjsonl import jsonl_columns
@@ -46,11 +47,10 @@ from scorers.view import Dataset, Factor
 MIN_BYTES = 4 << 20
 
 
-def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarray, bytes] | None:
-    """(the file as uint8 ending with a newline then 8 zero bytes, its first line).
-
-    None when the file is a zip, too large, not UTF-8, or holds a byte of ``forbidden``.
-    """
+def _load(path: str | Path, limits: Limits, forbidden: bytes) -> FileBytes | None:
+    """The file's bytes, ending with a newline then 8 zero bytes, its first line and its number
+    of lines. None when the file is a zip, too large, not UTF-8, or holds a byte of
+    ``forbidden``."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size > limits.max_bytes or size == 0:
@@ -65,7 +65,7 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
     end = size if raw[size - 1] == 10 else size + 1
     if end > size:
         raw[size] = 10  # the missing final newline (zeros follow: file_bytes' padding)
-    kind = forbidden_or_ascii(raw, end, forbidden)
+    kind, lines = scan_bytes(raw, end, forbidden)
     if kind < 0:
         return None
     if kind > 0:
@@ -73,7 +73,7 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> tuple[np.ndarra
             str(raw.data[:end], "utf-8")
         except UnicodeDecodeError:
             return None
-    return raw[: end + 8], raw[: _first_newline(raw, end)].tobytes()
+    return FileBytes(raw[: end + 8], raw[: _first_newline(raw, end)].tobytes(), lines)
 
 
 def _first_newline(raw: np.ndarray, end: int) -> int:
@@ -87,27 +87,26 @@ def _first_newline(raw: np.ndarray, end: int) -> int:
 
 
 def _fields(
-    padded: np.ndarray, sep: str | None, n_fields: int, limits: Limits, header: bool
+    file: FileBytes, sep: str | None, n_fields: int, limits: Limits, header: bool
 ) -> list[Spans] | None:
     """Each field's spans, header line skipped; (spaces, quotes, CR and blank lines were left
     to the thorough path, which strips values, unquotes and reports blank lines)."""
-    a = padded[:-8]
-    bounds = delimited_bounds(a, sep, n_fields, limits)
+    bounds = delimited_bounds(file, sep, n_fields, limits)
     if bounds is None:
         return None
     rows = bounds[1:] if header else bounds
     # Contiguous columns for the scanner: a copy of 8 bytes per row, once.
     edges = [np.ascontiguousarray(rows[:, c]) for c in range(n_fields + 1)]
-    return [(a, edges[c] + 1, edges[c + 1]) for c in range(n_fields)]
+    return [(file.padded, edges[c] + 1, edges[c + 1]) for c in range(n_fields)]
 
 
 def _csv(
-    padded: np.ndarray, first: bytes, fields: tuple[str, ...], sep: str, limits: Limits
+    file: FileBytes, fields: tuple[str, ...], sep: str, limits: Limits
 ) -> dict[str, Column] | None:
-    header = first.decode("utf-8").split(sep)
+    header = file.first.decode("utf-8").split(sep)
     if len(set(header)) != len(header) or not set(fields) <= set(header):
         return None
-    columns = _fields(padded, sep, len(header), limits, header=True)
+    columns = _fields(file, sep, len(header), limits, header=True)
     if columns is None:
         return None
     return {f: Column(spans=columns[header.index(f)]) for f in fields}
@@ -118,7 +117,7 @@ Columns = tuple[dict[str, Column], set[str]]
 
 
 def _columns(
-    loaded: tuple[np.ndarray, bytes],
+    file: FileBytes,
     fmt: str,
     fields: tuple[str, ...],
     sep: str,
@@ -126,11 +125,11 @@ def _columns(
     roles: dict[str, str],
 ) -> Columns | None:
     if fmt == "jsonl":
-        return jsonl_columns(*loaded, fields, limits, roles)
+        return jsonl_columns(file, fields, limits, roles)
     if fmt == "txt":
-        lines = _fields(loaded[0], None, 1, limits, header=False)
+        lines = _fields(file, None, 1, limits, header=False)
         return None if lines is None else ({fields[-1]: Column(spans=lines[0])}, set())
-    cols = _csv(*loaded, fields, "\t" if fmt == "tsv" else sep, limits)
+    cols = _csv(file, fields, "\t" if fmt == "tsv" else sep, limits)
     return None if cols is None else (cols, set())
 
 

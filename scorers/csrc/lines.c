@@ -7,21 +7,6 @@ static const unsigned char NUMBER_CHAR[256] = {
     ['7'] = 1, ['8'] = 1, ['9'] = 1, ['.'] = 1, ['e'] = 1, ['E'] = 1, ['+'] = 1, ['-'] = 1,
 };
 
-/* How many newlines the first ``size`` bytes hold: eight bytes at a time, each newline found
- * exactly (the high bit of each zero byte of w ^ newlines, with no borrow between bytes), and
- * the flags counted by one multiplication (no popcount instruction is assumed). */
-static Py_ssize_t count_newlines(const unsigned char *b, Py_ssize_t size) {
-    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
-    Py_ssize_t n = 0, i = 0;
-    for (; i + 8 <= size; i += 8) {
-        uint64_t x = load_word(b + i) ^ (ONES * '\n');
-        uint64_t flags = ~(((x & low7) + low7) | x | low7) >> 7; /* 1 in each newline's byte */
-        n += (Py_ssize_t)((flags * ONES) >> 56);
-    }
-    for (; i < size; i++) n += b[i] == '\n';
-    return n;
-}
-
 /* A line's fixed piece as zero-padded words, compared eight bytes at a time. */
 typedef struct {
     uint64_t words[8];
@@ -38,40 +23,46 @@ static int piece_at(const unsigned char *at, const Piece *piece) {
     return !piece->last_mask || (load_word(at + 8 * full) & piece->last_mask) == piece->words[full];
 }
 
-/* scan_bytes(data, size, forbidden) -> -1 when one of the first ``size`` bytes is in
- * ``forbidden`` (at most 4 bytes), else 1 when a byte is not ASCII (the caller then checks the
- * UTF-8), else 0. One pass, eight bytes at a time. */
+/* scan_bytes(data, size, forbidden) -> (kind, newlines): kind -1 when one of the first ``size``
+ * bytes is in ``forbidden`` (1 to 4 bytes), else 1 when a byte is not ASCII (the caller then
+ * checks the UTF-8), else 0; and how many newlines they hold. One pass, in blocks of 255 bytes
+ * whose byte-wide counters cannot overflow: plain loops that the compiler vectorises (-O3). */
 PyObject *spans_scan_bytes(PyObject *self, PyObject *args) {
     Py_buffer data;
     Py_ssize_t size, n_forbidden;
     const char *forbidden;
     if (!PyArg_ParseTuple(args, "y*ny#", &data, &size, &forbidden, &n_forbidden)) return NULL;
-    if (size < 0 || size > data.len || n_forbidden > 4) {
+    if (size < 0 || size > data.len || n_forbidden < 1 || n_forbidden > 4) {
         PyBuffer_Release(&data);
-        PyErr_SetString(PyExc_ValueError, "size beyond the data, or over 4 forbidden bytes");
+        PyErr_SetString(PyExc_ValueError, "size beyond the data, or not 1 to 4 forbidden bytes");
         return NULL;
     }
+    unsigned char f[4];
+    for (int j = 0; j < 4; j++) f[j] = (unsigned char)forbidden[j < n_forbidden ? j : 0];
     const unsigned char *b = data.buf;
-    uint64_t high = 0, found = 0;
-    Py_ssize_t i = 0;
-    for (; i + 8 <= size && !found; i += 8) {
-        uint64_t w = load_word(b + i);
-        high |= w & HIGHS;
-        for (Py_ssize_t f = 0; f < n_forbidden; f++)
-            found |= bytes_equal(w, (unsigned char)forbidden[f]);
-    }
-    for (; i < size && !found; i++) {
-        high |= b[i] & 0x80;
-        found = memchr(forbidden, b[i], (size_t)n_forbidden) != NULL;
+    unsigned char high = 0, bad = 0;
+    Py_ssize_t newlines = 0;
+    for (Py_ssize_t i = 0; i < size && !bad; i += 255) {
+        Py_ssize_t stop = size - i < 255 ? size : i + 255;
+        unsigned char block_high = 0, block_bad = 0, block_newlines = 0;
+        for (Py_ssize_t j = i; j < stop; j++) {
+            unsigned char c = b[j];
+            block_high |= c;
+            block_newlines += c == '\n';
+            block_bad |= (c == f[0]) | (c == f[1]) | (c == f[2]) | (c == f[3]);
+        }
+        high |= block_high;
+        bad |= block_bad;
+        newlines += block_newlines;
     }
     PyBuffer_Release(&data);
-    return PyLong_FromLong(found ? -1 : high != 0);
+    return Py_BuildValue("(in)", bad ? -1 : high >> 7, newlines);
 }
 
-/* jsonl_columns(data, size, pieces, kinds, actions, max_rows, max_line_bytes, max_distinct)
- * -> a list with an item per value, or None.
+/* jsonl_columns(data, size, lines, pieces, kinds, actions, max_rows, max_line_bytes,
+ *               max_distinct) -> a list with an item per value, or None.
  *
- * Each line of the first ``size`` bytes (data holds at least 8 bytes more, which are read but
+ * Each of the ``lines`` lines of the first ``size`` bytes (scan_bytes counted them) (data holds at least 8 bytes more, which are read but
  * never matched) must be pieces[0], value 0, pieces[1], value 1, ..., pieces[k] then a newline:
  * the pieces are the first line's fixed regions (keys, quotes, colons, separators). kinds[i] is
  * "s" for a string value, which ends at its first quote and holds no control character or
@@ -163,8 +154,9 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
     Py_ssize_t size, max_rows, max_line_bytes, max_distinct, k, n_actions;
     PyObject *pieces;
     const char *kinds, *actions;
-    if (!PyArg_ParseTuple(args, "y*nO!s#s#nnn", &data, &size, &PyTuple_Type, &pieces, &kinds, &k,
-                          &actions, &n_actions, &max_rows, &max_line_bytes, &max_distinct))
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*nnO!s#s#nnn", &data, &size, &n, &PyTuple_Type, &pieces, &kinds,
+                          &k, &actions, &n_actions, &max_rows, &max_line_bytes, &max_distinct))
         return NULL;
     PyObject *result = NULL;
     Piece *piece = NULL;
@@ -194,8 +186,7 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
         if (ready == 0) result = Py_NewRef(Py_None);
         goto done;
     }
-    Py_ssize_t n = count_newlines(b, size);
-    if (n > max_rows + 1) {
+    if (n < 1 || n > max_rows + 1) {
         result = Py_NewRef(Py_None);
         goto done;
     }
@@ -206,6 +197,7 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
      * reaches past size - 1 + 8. */
     Py_ssize_t pos = 0;
     for (Py_ssize_t row = 0; row < n; row++) {
+        if (pos >= size) goto not_sure; /* fewer lines than said */
         Py_ssize_t line_start = pos;
         for (Py_ssize_t i = 0;; i++) {
             if (!piece_at(b + pos, &piece[i])) goto not_sure;
@@ -250,6 +242,7 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
         if (b[pos] != '\n' || pos - line_start > max_line_bytes) goto not_sure;
         pos++;
     }
+    if (pos != size) goto not_sure; /* more lines than said */
     result = PyList_New(k);
     for (Py_ssize_t i = 0; result != NULL && i < k; i++) {
         PyObject *item = output_item(&out[i], n);
@@ -267,8 +260,9 @@ done:
     return result;
 }
 
-/* delimited_spans(data, size, sep, n_fields, max_rows, max_line_bytes)
- * -> bytearray of int64, n_lines rows of n_fields + 1 bounds, or None.
+/* delimited_spans(data, size, lines, sep, n_fields, max_rows, max_line_bytes)
+ * -> bytearray of int64, ``lines`` rows of n_fields + 1 bounds, or None (scan_bytes counted the
+ * lines).
  *
  * Row r holds the position before its first field (its line's start - 1), each separator, and
  * its line's end: field c is [bounds[c] + 1, bounds[c + 1]). Every line must hold exactly
@@ -276,9 +270,9 @@ done:
  * may be empty. ``sep`` -1: one field per line (TXT). */
 PyObject *spans_delimited(PyObject *self, PyObject *args) {
     Py_buffer data;
-    Py_ssize_t size, n_fields, max_rows, max_line_bytes;
+    Py_ssize_t size, n, n_fields, max_rows, max_line_bytes;
     int sep;
-    if (!PyArg_ParseTuple(args, "y*ninnn", &data, &size, &sep, &n_fields, &max_rows,
+    if (!PyArg_ParseTuple(args, "y*nninnn", &data, &size, &n, &sep, &n_fields, &max_rows,
                           &max_line_bytes))
         return NULL;
     PyObject *result = NULL;
@@ -287,8 +281,7 @@ PyObject *spans_delimited(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "data must end with a newline; at least one field");
         goto done;
     }
-    Py_ssize_t n = count_newlines(b, size);
-    if (n > max_rows + 1) {
+    if (n < 1 || n > max_rows + 1) {
         result = Py_NewRef(Py_None);
         goto done;
     }
@@ -298,6 +291,7 @@ PyObject *spans_delimited(PyObject *self, PyObject *args) {
     if (out == NULL) goto done;
     Py_ssize_t pos = 0;
     for (Py_ssize_t row = 0; row < n; row++) {
+        if (pos >= size) goto not_sure; /* fewer lines than said */
         int64_t *r = bounds + row * width;
         Py_ssize_t line_start = pos, found = 0;
         r[0] = pos - 1;
@@ -315,6 +309,7 @@ PyObject *spans_delimited(PyObject *self, PyObject *args) {
             goto not_sure;
         r[n_fields] = pos++;
     }
+    if (pos != size) goto not_sure; /* more lines than said */
     result = out;
     goto done;
 not_sure:

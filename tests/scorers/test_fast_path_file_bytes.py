@@ -47,9 +47,26 @@ def test_load_pads_a_file_that_fills_its_last_page(tmp_path: Path, final_newline
     path = _file_of_size(tmp_path / "page.jsonl", 2 * mmap.PAGESIZE, final_newline)
     loaded = fastpath._load(path, Limits(), b"\\")
     assert loaded is not None
-    padded, first = loaded
+    padded, first, lines = loaded
     text = path.read_bytes()
+    assert lines == text.count(b"\n") + (0 if final_newline else 1)
     end = len(text) + (0 if final_newline else 1)
     assert padded[: len(text)].tobytes() == text and padded[end - 1] == 10
     assert len(padded) == end + 8 and not np.any(padded[end:])
     assert first == text.split(b"\n")[0]
+
+
+def test_the_scanner_refuses_a_wrong_line_count(tmp_path: Path):
+    """The line count comes from scan_bytes; a wrong one must give "not sure", never a read
+    past the data."""
+    from scorers import _spans
+
+    data = np.frombuffer(bytearray(b"a,1\nb,2\n" + bytes(8)), dtype=np.uint8)
+    for lines in (1, 3, 100):
+        assert _spans.delimited_spans(data, 8, lines, ord(","), 2, 10**6, 10**6) is None
+    assert _spans.delimited_spans(data, 8, 2, ord(","), 2, 10**6, 10**6) is not None
+    jsonl = np.frombuffer(bytearray(b'{"a": "x"}\n{"a": "y"}\n' + bytes(8)), dtype=np.uint8)
+    pieces = (b'{"a": "', b'"}')
+    for lines in (1, 3, 100):
+        assert _spans.jsonl_columns(jsonl, 22, lines, pieces, "s", "s", 10**6, 10**6, 8) is None
+    assert _spans.jsonl_columns(jsonl, 22, 2, pieces, "s", "s", 10**6, 10**6, 8) is not None
