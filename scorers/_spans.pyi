@@ -34,11 +34,13 @@ def join(
     gold_data: Buffer,
     gold_starts: Buffer,
     gold_ends: Buffer,
+    gold_hashes: Buffer | None,
     pred_data: Buffer,
     pred_starts: Buffer,
     pred_ends: Buffer,
+    pred_hashes: Buffer | None,
 ) -> bytearray | None: ...
-def distinct(data: Buffer, starts: Buffer, ends: Buffer) -> bool: ...
+def distinct(data: Buffer, starts: Buffer, ends: Buffer, hashes: Buffer | None) -> bool: ...
 def factorize(
     data: Buffer, starts: Buffer, ends: Buffer, max_distinct: int
 ) -> tuple[bytearray, list[bytes]] | None: ...

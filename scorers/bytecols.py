@@ -67,6 +67,7 @@ class Column:
     spans: Spans | None = None
     factor: Factor | None = None
     numbers: np.ndarray | None = None
+    hashes: np.ndarray | None = None  # of an id column's values, from the JSONL scan
 
     @property
     def rows(self) -> int:
@@ -82,7 +83,7 @@ def scan_jsonl(
 ) -> list[Column] | None:
     """Each value's column, when every line is pieces[0], value 0, pieces[1], ... (see
     _spans.jsonl_columns; kinds: "s" string, "n" number per value; actions: "s" spans, "f"
-    factorised, "n" number, "c" checked number, "-" skipped)."""
+    factorised, "n" number, "c" checked number, "-" skipped, "i" an id: spans and hashes)."""
     padded = file.padded
     found = _spans.jsonl_columns(
         padded,
@@ -99,8 +100,10 @@ def scan_jsonl(
         return None
     columns = []
     for action, item in zip(actions, found, strict=True):
-        if action == "s":
-            columns.append(Column(spans=(padded, int64s(item[0]), int64s(item[1]))))
+        if action in "si":
+            hashes = np.frombuffer(item[2], dtype=np.uint64) if action == "i" else None
+            spans = (padded, int64s(item[0]), int64s(item[1]))
+            columns.append(Column(spans=spans, hashes=hashes))
         elif action == "f":
             columns.append(Column(factor=_factor(*item)))
         elif action == "n":
@@ -141,16 +144,16 @@ def canonical_ints(spans: Spans) -> bool:
     return bool(_spans.canonical_ints(*spans))
 
 
-def join(gold_ids: Spans, pred_ids: Spans) -> np.ndarray | None:
+def join(gold_ids: Column, pred_ids: Column) -> np.ndarray | None:
     """For each prediction row, its gold row; None unless ids match one to one (no duplicate,
     no empty id)."""
-    found = _spans.join(*gold_ids, *pred_ids)
+    found = _spans.join(*spans_of(gold_ids), gold_ids.hashes, *spans_of(pred_ids), pred_ids.hashes)
     return None if found is None else int64s(found)
 
 
-def distinct(spans: Spans) -> bool:
-    """Whether no two spans hold the same bytes and none is empty."""
-    return bool(_spans.distinct(*spans))
+def distinct(ids: Column) -> bool:
+    """Whether no two ids hold the same bytes and none is empty."""
+    return bool(_spans.distinct(*spans_of(ids), ids.hashes))
 
 
 def factorize(spans: Spans) -> Factor | None:

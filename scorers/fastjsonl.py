@@ -28,9 +28,9 @@ def jsonl_columns(
 ) -> tuple[dict[str, Column], set[str]] | None:
     """(a column for each field, the fields whose values are numbers, not strings).
 
-    ``roles``: what the scan makes of a field (bytecols.scan_jsonl's actions): "s" spans (ids),
-    "f" factorised (labels, groups), "n" numbers; a field without a role gets spans. The
-    numbers of keys no field reads are checked; their strings are skipped.
+    ``roles``: what the scan makes of a field (bytecols.scan_jsonl's actions): "i" an id (spans
+    and hashes), "f" factorised (labels, groups), "n" numbers; a field without a role gets
+    spans. The numbers of keys no field reads are checked; their strings are skipped.
     """
     pairs: list[tuple[str, object]] = []
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scorers import bytecols
-from scorers.bytecols import Column, Spans, distinct, join, numbers_of, spans_of
+from scorers.bytecols import Column, Spans, distinct, join, numbers_of
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
@@ -74,14 +74,14 @@ def number_dataset(
     values = checked(numbers_of(pred[0][p_field], pred_is_json), integer, spec.range)
     if y_true is None or values is None:
         return None
-    gold_ids = spans_of(gold[0][spec.id_field])
+    gold_ids = gold[0][spec.id_field]
     if spec.format == "txt":
         # Positional: the n-th line answers the n-th gold row; gold ids need only be unique.
         if len(values) != len(y_true) or not distinct(gold_ids):
             return None
         return Dataset("number", y_true, values, [], factors)
     # Ids compare as bytes: fastpath checked that numeric ids are canonical integers.
-    gold_row = join(gold_ids, spans_of(pred[0][spec.id_field]))
+    gold_row = join(gold_ids, pred[0][spec.id_field])
     if gold_row is None:
         return None
     y_pred = np.empty(len(y_true), dtype=np.float64)

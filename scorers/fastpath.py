@@ -134,12 +134,12 @@ def _columns(
 
 
 def _roles(spec: Spec, value_fields: tuple[str, ...]) -> dict[str, str]:
-    """What the JSONL scan makes of each field (fastjsonl.jsonl_columns): ids stay spans (they
-    are joined), numbers are read, everything else (labels, groups, the partition) is
-    factorised."""
+    """What the JSONL scan makes of each field (fastjsonl.jsonl_columns): ids stay spans, with
+    their hashes for the join; numbers are read; everything else (labels, groups, the
+    partition) is factorised."""
     roles = dict.fromkeys(spec.gold_columns, "f")
     roles.update(dict.fromkeys(value_fields, "n" if spec.kind == "number" else "f"))
-    roles[spec.id_field] = "s"
+    roles[spec.id_field] = "i"
     return roles
 
 
@@ -212,7 +212,7 @@ def _label_dataset(
     if not factor_ok(gold, g_field, gold_labels) or not factor_ok(pred, p_field, pred_labels):
         return None
     # Ids compare as bytes: numeric ids were checked to be canonical integers (keys_ok).
-    gold_row = join(spans_of(gold[0][spec.id_field]), spans_of(pred[0][spec.id_field]))
+    gold_row = join(gold[0][spec.id_field], pred[0][spec.id_field])
     if gold_row is None:
         return None
     allowed = set(spec.labels) if spec.labels else None

@@ -71,12 +71,14 @@ static Entry *partition_rows(const uint64_t *hashes, Py_ssize_t n, int bits, Py_
     return entries;
 }
 
-/* A column's rows grouped by partition (partition_rows): 1 done, 0 an empty id, -1 error. */
-static int partitioned(const Column *c, int bits, Py_ssize_t *offsets, Entry **entries) {
+/* A column's rows grouped by partition (partition_rows): 1 done, 0 an empty id, -1 error.
+ * ``given``: the rows' hashes as the JSONL scan computed them (it refused empty ids), or NULL. */
+static int partitioned(const Column *c, const uint64_t *given, int bits, Py_ssize_t *offsets,
+                       Entry **entries) {
     int empty;
-    uint64_t *hashes = column_hashes(c, &empty);
-    if (hashes == NULL) return empty ? 0 : -1;
-    *entries = partition_rows(hashes, c->starts.n, bits, offsets);
+    uint64_t *hashes = given ? NULL : column_hashes(c, &empty);
+    if (given == NULL && hashes == NULL) return empty ? 0 : -1;
+    *entries = partition_rows(given ? given : hashes, c->starts.n, bits, offsets);
     PyMem_Free(hashes);
     return *entries == NULL ? -1 : 1;
 }
@@ -103,8 +105,9 @@ static int same_span(const Column *a, Py_ssize_t i, const Column *b, Py_ssize_t 
 }
 
 /* For each prediction row its gold row: 1 found, 0 not one to one (or not sure), -1 error.
- * ``pred`` NULL: only check that the gold rows are distinct. */
-static int match_rows(const Column *gold, const Column *pred, int64_t *gold_row) {
+ * ``pred`` NULL: only check that the gold rows are distinct. The hashes are given or NULL. */
+static int match_rows(const Column *gold, const uint64_t *gold_hashes, const Column *pred,
+                      const uint64_t *pred_hashes, int64_t *gold_row) {
     int result = -1;
     Py_ssize_t n = gold->starts.n;
     int bits = partition_bits(n);
@@ -116,8 +119,8 @@ static int match_rows(const Column *gold, const Column *pred, int64_t *gold_row)
         PyErr_NoMemory();
         goto done;
     }
-    result = partitioned(gold, bits, g_off, &ge);
-    if (result == 1 && pred != NULL) result = partitioned(pred, bits, p_off, &pe);
+    result = partitioned(gold, gold_hashes, bits, g_off, &ge);
+    if (result == 1 && pred != NULL) result = partitioned(pred, pred_hashes, bits, p_off, &pe);
     if (result != 1) goto done;
     result = -1;
     Py_ssize_t largest = 0;
@@ -178,12 +181,27 @@ done:
     return result;
 }
 
-/* join(gold_data, gold_starts, gold_ends, pred_data, pred_starts, pred_ends)
- * -> bytearray of int64: for each prediction row its gold row; None unless the ids match one to
- * one (same count, no duplicate on either side, no empty id, every prediction found). */
+/* A column's hashes from the Python side: None, or a buffer of one uint64 per row. */
+static int get_hashes(PyObject *obj, Py_ssize_t rows, Py_buffer *view, const uint64_t **out) {
+    *out = NULL;
+    if (obj == Py_None) return 0;
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) return -1;
+    if (view->len != rows * 8) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "hashes must hold one uint64 per row");
+        return -1;
+    }
+    *out = view->buf;
+    return 0;
+}
+
+/* join(gold_data, gold_starts, gold_ends, gold_hashes, pred_data, pred_starts, pred_ends,
+ *      pred_hashes) -> bytearray of int64: for each prediction row its gold row; None unless
+ * the ids match one to one (same count, no duplicate on either side, no empty id, every
+ * prediction found). The hashes are None or the JSONL scan's. */
 PyObject *spans_join(PyObject *self, PyObject *args) {
-    PyObject *gd, *gs, *ge, *pd, *ps, *pe;
-    if (!PyArg_ParseTuple(args, "OOOOOO", &gd, &gs, &ge, &pd, &ps, &pe)) return NULL;
+    PyObject *gd, *gs, *ge, *gh, *pd, *ps, *pe, *ph;
+    if (!PyArg_ParseTuple(args, "OOOOOOOO", &gd, &gs, &ge, &gh, &pd, &ps, &pe, &ph)) return NULL;
     Column g, p;
     if (get_column(gd, gs, ge, &g) < 0) return NULL;
     if (get_column(pd, ps, pe, &p) < 0) {
@@ -194,21 +212,30 @@ PyObject *spans_join(PyObject *self, PyObject *args) {
     Py_ssize_t n = g.starts.n;
     int64_t *gold_row;
     PyObject *out = NULL;
+    Py_buffer g_view, p_view;
+    const uint64_t *g_hashes = NULL, *p_hashes = NULL;
+    if (get_hashes(gh, n, &g_view, &g_hashes) < 0) goto done;
+    if (get_hashes(ph, p.starts.n, &p_view, &p_hashes) < 0) goto release_gold_hashes;
     if (n != p.starts.n || n == 0) {
         result = Py_NewRef(Py_None);
-        goto done;
+        goto release_hashes;
     }
     out = new_array(n, sizeof(int64_t), (void **)&gold_row);
-    if (out == NULL) goto done;
+    if (out == NULL) goto release_hashes;
     /* Predictions in gold order (a common case): a sequential comparison, then only the gold
      * ids' distinctness to check. */
     Py_ssize_t same = 0;
     while (same < n && g.ends.at[same] > g.starts.at[same] && same_span(&g, same, &p, same))
         same++;
-    int found = match_rows(&g, same == n ? NULL : &p, gold_row);
+    int found = same == n ? match_rows(&g, g_hashes, NULL, NULL, gold_row)
+                          : match_rows(&g, g_hashes, &p, p_hashes, gold_row);
     if (found == 1 && same == n)
         for (Py_ssize_t i = 0; i < n; i++) gold_row[i] = i;
     if (found >= 0) result = Py_NewRef(found ? out : Py_None);
+release_hashes:
+    if (p_hashes != NULL) PyBuffer_Release(&p_view);
+release_gold_hashes:
+    if (g_hashes != NULL) PyBuffer_Release(&g_view);
 done:
     Py_XDECREF(out);
     release_column(&g);
@@ -216,12 +243,20 @@ done:
     return result;
 }
 
-/* distinct(data, starts, ends) -> bool: no two spans hold the same bytes, and none is empty
- * (False also when unsure: two values with one hash). */
+/* distinct(data, starts, ends, hashes) -> bool: no two spans hold the same bytes, and none is
+ * empty (False also when unsure: two values with one hash). */
 PyObject *spans_distinct(PyObject *self, PyObject *args) {
+    PyObject *d, *s, *e, *h;
+    if (!PyArg_ParseTuple(args, "OOOO", &d, &s, &e, &h)) return NULL;
     Column c;
-    if (column_args(args, &c) < 0) return NULL;
-    int found = match_rows(&c, NULL, NULL);
+    if (get_column(d, s, e, &c) < 0) return NULL;
+    Py_buffer view;
+    const uint64_t *hashes;
+    int found = -1;
+    if (get_hashes(h, c.starts.n, &view, &hashes) == 0) {
+        found = match_rows(&c, hashes, NULL, NULL, NULL);
+        if (hashes != NULL) PyBuffer_Release(&view);
+    }
     release_column(&c);
     return found < 0 ? NULL : PyBool_FromLong(found);
 }

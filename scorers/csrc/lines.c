@@ -70,6 +70,8 @@ PyObject *spans_scan_bytes(PyObject *self, PyObject *args) {
  *
  * What the scan makes of value i, in the same pass (actions[i]):
  *   "s"  its span: (starts, ends), bytearrays of int64;
+ *   "i"  an id: (starts, ends, hashes), the hashes as join.c computes them (uint64); an empty
+ *        id gives None;
  *   "f"  factorised: (codes, values), int64 codes into the sorted values (bytes), at most
  *        max_distinct of them;
  *   "n"  its number (JSON's grammar, correctly rounded): a bytearray of float64;
@@ -79,8 +81,9 @@ PyObject *spans_scan_bytes(PyObject *self, PyObject *args) {
  * None. */
 typedef struct {
     char action;
-    PyObject *first, *second; /* the bytearrays made */
-    int64_t *a, *b;           /* starts and ends, or codes in a */
+    PyObject *first, *second, *third; /* the bytearrays made */
+    int64_t *a, *b;                   /* starts and ends, or codes in a */
+    uint64_t *h;
     double *x;
     Factorizer *factor;
 } Output;
@@ -90,9 +93,12 @@ static int start_output(Output *o, char action, Py_ssize_t rows, Py_ssize_t max_
     o->action = action;
     switch (action) {
     case 's':
+    case 'i':
         o->first = new_array(rows, sizeof(int64_t), (void **)&o->a);
         o->second = o->first ? new_array(rows, sizeof(int64_t), (void **)&o->b) : NULL;
-        return o->second ? 0 : -1;
+        if (action == 's' || o->second == NULL) return o->second ? 0 : -1;
+        o->third = new_array(rows, sizeof(uint64_t), (void **)&o->h);
+        return o->third ? 0 : -1;
     case 'f':
         o->factor = factor_new(max_distinct, limit);
         o->first = o->factor ? new_array(rows, sizeof(int64_t), (void **)&o->a) : NULL;
@@ -104,7 +110,7 @@ static int start_output(Output *o, char action, Py_ssize_t rows, Py_ssize_t max_
     case '-':
         return 0;
     }
-    PyErr_SetString(PyExc_ValueError, "an action is one of s f n c -");
+    PyErr_SetString(PyExc_ValueError, "an action is one of s i f n c -");
     return -1;
 }
 
@@ -118,6 +124,7 @@ static PyObject *output_item(Output *o, Py_ssize_t rows) {
         return item;
     }
     if (o->action == 's') return PyTuple_Pack(2, o->first, o->second);
+    if (o->action == 'i') return PyTuple_Pack(3, o->first, o->second, o->third);
     if (o->action == 'n') return Py_NewRef(o->first);
     return Py_NewRef(Py_None);
 }
@@ -125,6 +132,7 @@ static PyObject *output_item(Output *o, Py_ssize_t rows) {
 static void free_output(Output *o) {
     Py_XDECREF(o->first);
     Py_XDECREF(o->second);
+    Py_XDECREF(o->third);
     if (o->factor != NULL) factor_free(o->factor);
 }
 
@@ -223,6 +231,12 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
             size_t len = (size_t)(pos - value_start);
             double unused;
             switch (o->action) {
+            case 'i':
+                if (len == 0) goto not_sure;
+                o->h[row] = hash_bytes(b + value_start, len);
+                o->a[row] = value_start;
+                o->b[row] = pos;
+                break;
             case 's':
                 o->a[row] = value_start;
                 o->b[row] = pos;

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scorers.bytecols import distinct, factorize, join
+from scorers.bytecols import Column, distinct, factorize, join
 
 NEAR = [b"doc-1", b"doc-10", b"doc-100", b"doc-0000123456781", b"doc-0000123456782", b"d"]
 
@@ -18,17 +18,21 @@ def _spans(values: list[bytes]):
     return np.frombuffer(data, dtype=np.uint8), ends - lengths, ends
 
 
+def _ids(values: list[bytes]) -> Column:
+    return Column(spans=_spans(values))
+
+
 def test_join_matches_whole_values_only():
     shuffled = [NEAR[i] for i in (3, 0, 5, 1, 4, 2)]
-    assert list(join(_spans(NEAR), _spans(shuffled))) == [3, 0, 5, 1, 4, 2]
-    assert join(_spans(NEAR), _spans([*shuffled[:-1], b"doc-1000"])) is None
+    assert list(join(_ids(NEAR), _ids(shuffled))) == [3, 0, 5, 1, 4, 2]
+    assert join(_ids(NEAR), _ids([*shuffled[:-1], b"doc-1000"])) is None
 
 
 def test_join_refuses_duplicates_empty_ids_and_unequal_counts():
-    assert join(_spans([b"a", b"a"]), _spans([b"a", b"b"])) is None
-    assert join(_spans([b"a", b"b"]), _spans([b"a", b"a"])) is None
-    assert join(_spans([b"a", b""]), _spans([b"", b"a"])) is None
-    assert join(_spans([b"a", b"b"]), _spans([b"a"])) is None
+    assert join(_ids([b"a", b"a"]), _ids([b"a", b"b"])) is None
+    assert join(_ids([b"a", b"b"]), _ids([b"a", b"a"])) is None
+    assert join(_ids([b"a", b""]), _ids([b"", b"a"])) is None
+    assert join(_ids([b"a", b"b"]), _ids([b"a"])) is None
 
 
 def test_factorize_and_distinct_tell_near_values_apart():
@@ -36,8 +40,8 @@ def test_factorize_and_distinct_tell_near_values_apart():
     assert factor is not None
     assert factor.values == sorted(v.decode() for v in NEAR)
     assert [factor.values[c] for c in factor.codes] == [v.decode() for v in [*NEAR, *NEAR[::-1]]]
-    assert distinct(_spans(NEAR))
-    assert not distinct(_spans([*NEAR, b"doc-10"]))
+    assert distinct(_ids(NEAR))
+    assert not distinct(_ids([*NEAR, b"doc-10"]))
 
 
 def test_factorize_gives_up_beyond_its_distinct_values():
