@@ -16,17 +16,24 @@ from scorers.view import View
 
 def rankdata(values: np.ndarray) -> np.ndarray:
     """Ranks starting at 1, ties given their average rank (scipy's method="average")."""
+    n = len(values)
     # Any order of equal values gives the same ranks (each run gets its average): numpy's
     # default sort, vectorised, is about three times faster than a stable one here.
     order = np.argsort(values)
     ordered = values[order]
-    new_run = np.empty(len(values), dtype=bool)
+    new_run = np.empty(n, dtype=bool)
     new_run[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
-    run_id = np.cumsum(new_run)
-    bounds = np.append(np.flatnonzero(new_run), len(values))
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = 0.5 * (bounds[run_id] + bounds[run_id - 1] + 1)
+    ranks = np.empty(n, dtype=np.float64)
+    if new_run.all():  # no ties (continuous predictions): the k-th smallest has rank k
+        ranks[order] = np.arange(1, n + 1, dtype=np.float64)
+        return ranks
+    run_id = np.cumsum(new_run)  # 1 for the first run
+    bounds = np.append(np.flatnonzero(new_run), n)
+    # Each run's average rank, computed once per run (index 0 unused), then given to its rows.
+    average = np.empty(len(bounds), dtype=np.float64)
+    average[1:] = 0.5 * (bounds[1:] + bounds[:-1] + 1)
+    ranks[order] = average[run_id]
     return ranks
 
 
