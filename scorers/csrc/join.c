@@ -2,18 +2,23 @@
 #include "spans.h"
 
 /* Ids are matched without a plain hash table: one slot per row in a table of tens of
- * megabytes costs a cache and TLB miss per access, some 200 ns a row. Instead the rows' hashes
- * are grouped by their top bits into partitions small enough for the CPU's cache, and each
- * partition is matched there (a radix-partitioned hash join). Rows are matched by their 64-bit
- * hash; the bytes are compared afterwards, once per matched pair. Two different values with
- * the same hash (which no test data has ever shown) make the answer "not sure". */
+ * megabytes costs a cache and TLB miss per access, some 200 ns a row. Instead the rows are
+ * grouped by the top bits of their 64-bit hash into partitions small enough for the CPU's
+ * cache, and each partition is matched there (a radix-partitioned hash join). Each entry
+ * carries its id's first 16 bytes, so that a match by hash is confirmed on the bytes without
+ * reading the file at a random place again (only ids longer than 16 bytes are, once per
+ * match). Two different ids with one hash make the answer "not sure". */
+#define KEY_BYTES 16
+
 typedef struct {
     uint64_t hash;
-    int64_t row;
+    uint64_t key[KEY_BYTES / 8]; /* the id's first bytes, zero-padded */
+    uint32_t length;
+    uint32_t row; /* EMPTY_ROW: an empty slot */
 } Entry;
 
-#define ROWS_PER_PARTITION 4096
-#define PREFETCH_ROWS 16
+#define EMPTY_ROW UINT32_MAX
+#define ROWS_PER_PARTITION 2048
 
 /* Each row's hash, or NULL with *empty set when a row is empty (no id may be). */
 static uint64_t *column_hashes(const Column *c, int *empty) {
@@ -44,8 +49,11 @@ static int partition_bits(Py_ssize_t n) {
 }
 
 /* The rows as entries grouped by partition (the top ``bits`` of their hash): partition p holds
- * entries[offsets[p] .. offsets[p + 1]). offsets has 2**bits + 1 items. */
-static Entry *partition_rows(const uint64_t *hashes, Py_ssize_t n, int bits, Py_ssize_t *offsets) {
+ * entries[offsets[p] .. offsets[p + 1]). offsets has 2**bits + 1 items. The rows are read in
+ * order, so their bytes are read sequentially. */
+static Entry *partition_rows(const Column *c, const uint64_t *hashes, int bits,
+                             Py_ssize_t *offsets) {
+    Py_ssize_t n = c->starts.n;
     size_t parts = (size_t)1 << bits;
     Entry *entries = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Entry));
     Py_ssize_t *fill = PyMem_Calloc(parts, sizeof(Py_ssize_t));
@@ -62,10 +70,17 @@ static Entry *partition_rows(const uint64_t *hashes, Py_ssize_t n, int bits, Py_
         offsets[p + 1] = offsets[p] + fill[p];
         fill[p] = offsets[p];
     }
+    const unsigned char *base = c->data.buf;
     for (Py_ssize_t i = 0; i < n; i++) {
         Entry *e = &entries[fill[bits ? hashes[i] >> shift : 0]++];
+        int64_t start = c->starts.at[i];
+        size_t length = (size_t)(c->ends.at[i] - start);
         e->hash = hashes[i];
-        e->row = i;
+        e->key[0] = e->key[1] = 0;
+        memcpy(e->key, base + start, length < KEY_BYTES ? length : KEY_BYTES);
+        /* Lengths past 32 bits (none the limits allow) still differ or go to same_span. */
+        e->length = length < UINT32_MAX ? (uint32_t)length : UINT32_MAX;
+        e->row = (uint32_t)i;
     }
     PyMem_Free(fill);
     return entries;
@@ -78,7 +93,7 @@ static int partitioned(const Column *c, const uint64_t *given, int bits, Py_ssiz
     int empty;
     uint64_t *hashes = given ? NULL : column_hashes(c, &empty);
     if (given == NULL && hashes == NULL) return empty ? 0 : -1;
-    *entries = partition_rows(given ? given : hashes, c->starts.n, bits, offsets);
+    *entries = partition_rows(c, given ? given : hashes, bits, offsets);
     PyMem_Free(hashes);
     return *entries == NULL ? -1 : 1;
 }
@@ -86,14 +101,8 @@ static int partitioned(const Column *c, const uint64_t *given, int bits, Py_ssiz
 /* A partition's table: open addressing on the low bits of the hash, row -1 for empty. */
 static Entry *slot_of(Entry *table, size_t mask, uint64_t hash) {
     size_t slot = hash & mask;
-    while (table[slot].row >= 0 && table[slot].hash != hash) slot = (slot + 1) & mask;
+    while (table[slot].row != EMPTY_ROW && table[slot].hash != hash) slot = (slot + 1) & mask;
     return &table[slot];
-}
-
-static size_t table_size(Py_ssize_t rows) {
-    size_t size = 16;
-    while (size < (size_t)rows * 2) size <<= 1;
-    return size;
 }
 
 static int same_span(const Column *a, Py_ssize_t i, const Column *b, Py_ssize_t j) {
@@ -104,12 +113,27 @@ static int same_span(const Column *a, Py_ssize_t i, const Column *b, Py_ssize_t 
                   len) == 0;
 }
 
+/* Whether a gold entry and a prediction entry of the same hash hold the same id. */
+static int same_id(const Entry *g, const Entry *p, const Column *gold, const Column *pred) {
+    if (g->length != p->length || g->key[0] != p->key[0] || g->key[1] != p->key[1]) return 0;
+    if (g->length <= KEY_BYTES) return 1;
+    return same_span(gold, g->row, pred, p->row);
+}
+
+static size_t table_size(Py_ssize_t rows) {
+    size_t size = 16;
+    while (size < (size_t)rows * 2) size <<= 1;
+    return size;
+}
+
+
 /* For each prediction row its gold row: 1 found, 0 not one to one (or not sure), -1 error.
  * ``pred`` NULL: only check that the gold rows are distinct. The hashes are given or NULL. */
 static int match_rows(const Column *gold, const uint64_t *gold_hashes, const Column *pred,
                       const uint64_t *pred_hashes, int64_t *gold_row) {
     int result = -1;
     Py_ssize_t n = gold->starts.n;
+    if ((uint64_t)n >= EMPTY_ROW) return 0; /* rows are numbered in 32 bits */
     int bits = partition_bits(n);
     size_t parts = (size_t)1 << bits;
     Entry *ge = NULL, *pe = NULL, *table = NULL;
@@ -142,7 +166,7 @@ static int match_rows(const Column *gold, const uint64_t *gold_hashes, const Col
         memset(table, 0xFF, (mask + 1) * sizeof(Entry));
         for (Py_ssize_t i = g_off[p]; i < g_off[p + 1]; i++) {
             Entry *slot = slot_of(table, mask, ge[i].hash);
-            if (slot->row >= 0) { /* a duplicate id, or two ids with one hash */
+            if (slot->row != EMPTY_ROW) { /* a duplicate id, or two ids with one hash */
                 result = 0;
                 goto done;
             }
@@ -151,24 +175,13 @@ static int match_rows(const Column *gold, const uint64_t *gold_hashes, const Col
         if (pred == NULL) continue;
         for (Py_ssize_t i = p_off[p]; i < p_off[p + 1]; i++) {
             Entry *slot = slot_of(table, mask, pe[i].hash);
-            if (slot->row < 0) { /* no such gold id, or a prediction given twice */
+            /* No such gold id, a prediction given twice, or two ids with one hash. */
+            if (slot->row == EMPTY_ROW || !same_id(slot, &pe[i], gold, pred)) {
                 result = 0;
                 goto done;
             }
             gold_row[pe[i].row] = slot->row;
             slot->hash = ~pe[i].hash; /* taken: a second equal prediction finds no match */
-        }
-    }
-    /* Equal hashes must be equal bytes. The gold rows are read in random order: each is
-     * prefetched some rows ahead (its position first, then its bytes), so that the cache misses
-     * overlap instead of stalling one after another. */
-    const unsigned char *gold_bytes = gold->data.buf;
-    for (Py_ssize_t i = 0; pred != NULL && i < n; i++) {
-        if (i + 2 * PREFETCH_ROWS < n) __builtin_prefetch(&gold->starts.at[gold_row[i + 2 * PREFETCH_ROWS]]);
-        if (i + PREFETCH_ROWS < n) __builtin_prefetch(gold_bytes + gold->starts.at[gold_row[i + PREFETCH_ROWS]]);
-        if (!same_span(pred, i, gold, gold_row[i])) {
-            result = 0;
-            goto done;
         }
     }
     result = 1;
