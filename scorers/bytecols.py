@@ -14,7 +14,9 @@ gives the same results, only slower.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -52,11 +54,21 @@ def scan_bytes(data: np.ndarray, size: int, forbidden: bytes) -> tuple[int, int]
 
 class FileBytes(NamedTuple):
     """A file on the fast path: its bytes ending with a newline then 8 zero bytes (which the
-    scanner reads a word at a time), its first line, and how many lines it has."""
+    scanner reads a word at a time), its first line, how many lines it has, and whether all its
+    bytes are ASCII."""
 
     padded: np.ndarray
     first: bytes
     lines: int
+    ascii: bool
+
+
+@cache
+def unicode_spaces() -> bytes:
+    """The non-ASCII characters str.strip() removes (all of them lie below U+3001), as sorted
+    uint32 code points for the scanner."""
+    codes = [c for c in range(0x80, 0x3001) if chr(c).isspace()]
+    return np.array(codes, dtype=np.uint32).tobytes()
 
 
 @dataclass
@@ -117,8 +129,9 @@ def delimited_bounds(
     file: FileBytes, sep: str | None, n_fields: int, limits: Limits
 ) -> np.ndarray | None:
     """(lines, n_fields + 1) bounds: field c of a line is [b[c] + 1, b[c + 1]); None unless
-    every line has n_fields fields and no control character but a tab separator. ``sep`` None:
-    one value per line."""
+    every line has n_fields fields, no control character but a tab separator, and no field
+    that starts or ends with a character str.strip() removes. ``sep`` None: one value per line;
+    else a tab or printable ASCII."""
     found = _spans.delimited_spans(
         file.padded,
         len(file.padded) - 8,
@@ -127,6 +140,7 @@ def delimited_bounds(
         n_fields,
         limits.max_rows,
         limits.max_line_bytes,
+        b"" if file.ascii else unicode_spaces(),
     )
     return None if found is None else int64s(found).reshape(-1, n_fields + 1)
 
@@ -138,10 +152,16 @@ def numbers(spans: Spans, json_grammar: bool) -> np.ndarray | None:
     return None if found is None else np.frombuffer(found, dtype=np.float64)
 
 
+def max_int_digits() -> int:
+    """The most digits json reads in an integer (sys.get_int_max_str_digits; 0: no limit)."""
+    return sys.get_int_max_str_digits() or sys.maxsize
+
+
 def canonical_ints(spans: Spans) -> bool:
-    """Whether every span is an integer literal whose text is str(int(it)): then comparing ids
-    as bytes compares them as the thorough path's keys (JSON 7 and "7" are both the id "7")."""
-    return bool(_spans.canonical_ints(*spans))
+    """Whether every span is an integer literal whose text is str(int(it)), of no more digits
+    than json reads: then comparing ids as bytes compares them as the thorough path's keys
+    (JSON 7 and "7" are both the id "7")."""
+    return bool(_spans.canonical_ints(*spans, max_int_digits()))
 
 
 def join(gold_ids: Column, pred_ids: Column) -> np.ndarray | None:

@@ -32,11 +32,19 @@ def jsonl_columns(
     and hashes), "f" factorised (labels, groups), "n" numbers; a field without a role gets
     spans. The numbers of keys no field reads are checked; their strings are skipped.
     """
-    pairs: list[tuple[str, object]] = []
+    objects: list[list[tuple[str, object]]] = []
+
+    def keep(pairs: list[tuple[str, object]]) -> object:
+        objects.append(pairs)  # each object's pairs in order, duplicates kept
+        return objects
+
     try:
-        json.loads(file.first, object_pairs_hook=pairs.extend)
-    except ValueError:
+        top = json.loads(file.first, object_pairs_hook=keep)
+    except (ValueError, RecursionError):  # the thorough path reports the line
         return None
+    if top is not objects or len(objects) != 1:
+        return None  # the line must be one flat object, not an array or a nesting of them
+    pairs = objects[0]
     keys = [k for k, _ in pairs]
     numeric = {k for k, v in pairs if isinstance(v, int | float) and not isinstance(v, bool)}
     if len(set(keys)) != len(keys) or not all(isinstance(v, str) or k in numeric for k, v in pairs):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scorers import bytecols
-from scorers.bytecols import Column, Spans, distinct, join, numbers_of
+from scorers.bytecols import Column, Spans, distinct, join, max_int_digits, numbers_of
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
@@ -53,7 +53,12 @@ def checked(
 
 def canonical_int_text(value: str) -> bool:
     """bytecols.canonical_ints for one decoded value (a factor's distinct values)."""
-    return value.isascii() and value.isdigit() and (value == "0" or not value.startswith("0"))
+    return (
+        value.isascii()
+        and value.isdigit()
+        and (value == "0" or not value.startswith("0"))
+        and len(value) <= max_int_digits()
+    )
 
 
 def number_dataset(

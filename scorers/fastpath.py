@@ -51,11 +51,14 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> FileBytes | Non
     """The file's bytes, ending with a newline then 8 zero bytes, its first line and its number
     of lines. None when the file is a zip, too large, not UTF-8, or holds a byte of
     ``forbidden``."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > limits.max_bytes or size == 0:
-            return None
-        mapped = file_bytes(fh.fileno(), size)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes or size == 0:
+                return None
+            mapped = file_bytes(fh.fileno(), size)
+    except OSError:  # not a file, unreadable, no memory to map it: the thorough path says which
+        return None
     if mapped is None:
         return None
     raw = mapped[: size + 9]
@@ -73,7 +76,8 @@ def _load(path: str | Path, limits: Limits, forbidden: bytes) -> FileBytes | Non
             str(raw.data[:end], "utf-8")
         except UnicodeDecodeError:
             return None
-    return FileBytes(raw[: end + 8], raw[: _first_newline(raw, end)].tobytes(), lines)
+    first = raw[: _first_newline(raw, end)].tobytes()
+    return FileBytes(raw[: end + 8], first, lines, ascii=kind == 0)
 
 
 def _first_newline(raw: np.ndarray, end: int) -> int:
@@ -103,7 +107,12 @@ def _fields(
 def _csv(
     file: FileBytes, fields: tuple[str, ...], sep: str, limits: Limits
 ) -> dict[str, Column] | None:
+    # The scanner splits on one ASCII byte; the thorough path strips names (NBSP included).
+    if not (sep == "\t" or (sep.isascii() and sep.isprintable())):
+        return None
     header = file.first.decode("utf-8").split(sep)
+    if any(name != name.strip() for name in header):
+        return None
     if len(set(header)) != len(header) or not set(fields) <= set(header):
         return None
     columns = _fields(file, sep, len(header), limits, header=True)

@@ -11,6 +11,11 @@ static int get_positions(PyObject *obj, Positions *out) {
         PyErr_SetString(PyExc_TypeError, "positions must be a contiguous int64 array");
         return -1;
     }
+    if ((uintptr_t)out->view.buf % 8) { /* numpy's own arrays always are aligned */
+        PyBuffer_Release(&out->view);
+        PyErr_SetString(PyExc_TypeError, "positions must be aligned to 8 bytes");
+        return -1;
+    }
     out->at = (const int64_t *)out->view.buf;
     out->n = out->view.len / 8;
     return 0;
@@ -57,7 +62,11 @@ int column_args(PyObject *args, Column *c) {
 }
 
 PyObject *new_array(Py_ssize_t n, size_t itemsize, void **out) {
-    PyObject *a = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(n * itemsize));
+    if (n < 0 || (size_t)n > (size_t)PY_SSIZE_T_MAX / itemsize) {
+        PyErr_SetString(PyExc_MemoryError, "an array too large to make");
+        return NULL;
+    }
+    PyObject *a = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)((size_t)n * itemsize));
     if (a != NULL) *out = PyByteArray_AS_STRING(a);
     return a;
 }

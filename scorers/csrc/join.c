@@ -199,9 +199,9 @@ static int get_hashes(PyObject *obj, Py_ssize_t rows, Py_buffer *view, const uin
     *out = NULL;
     if (obj == Py_None) return 0;
     if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) return -1;
-    if (view->len != rows * 8) {
+    if (view->len != rows * 8 || (uintptr_t)view->buf % 8) {
         PyBuffer_Release(view);
-        PyErr_SetString(PyExc_ValueError, "hashes must hold one uint64 per row");
+        PyErr_SetString(PyExc_ValueError, "hashes must hold one aligned uint64 per row");
         return -1;
     }
     *out = view->buf;
@@ -211,7 +211,8 @@ static int get_hashes(PyObject *obj, Py_ssize_t rows, Py_buffer *view, const uin
 /* join(gold_data, gold_starts, gold_ends, gold_hashes, pred_data, pred_starts, pred_ends,
  *      pred_hashes) -> bytearray of int64: for each prediction row its gold row; None unless
  * the ids match one to one (same count, no duplicate on either side, no empty id, every
- * prediction found). The hashes are None or the JSONL scan's. */
+ * prediction found). The hashes are None or the JSONL scan's: they are trusted to be
+ * hash_bytes of the spans (a duplicate is found by its hash). */
 PyObject *spans_join(PyObject *self, PyObject *args) {
     PyObject *gd, *gs, *ge, *gh, *pd, *ps, *pe, *ph;
     if (!PyArg_ParseTuple(args, "OOOOOOOO", &gd, &gs, &ge, &gh, &pd, &ps, &pe, &ph)) return NULL;

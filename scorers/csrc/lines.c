@@ -171,7 +171,7 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
     Output *out = NULL;
     const unsigned char *b = data.buf;
     /* The 8 bytes after the last newline let every word load stay inside the buffer. */
-    if (size <= 0 || size + 8 > data.len || b[size - 1] != '\n' ||
+    if (size <= 0 || size > data.len - 8 || b[size - 1] != '\n' ||
         PyTuple_GET_SIZE(pieces) != k + 1 || n_actions != k) {
         PyErr_SetString(PyExc_ValueError, "data must hold a newline at size - 1 and 8 bytes "
                                           "after; a piece per gap, an action per value");
@@ -194,12 +194,14 @@ PyObject *spans_jsonl_columns(PyObject *self, PyObject *args) {
         if (ready == 0) result = Py_NewRef(Py_None);
         goto done;
     }
-    if (n < 1 || n > max_rows + 1) {
+    /* Every line holds at least its newline: more lines than bytes is a wrong count. */
+    if (n < 1 || n > size || n - 1 > max_rows) {
         result = Py_NewRef(Py_None);
         goto done;
     }
     for (Py_ssize_t i = 0; i < k; i++)
         if (start_output(&out[i], actions[i], n, max_distinct, b + data.len) < 0) goto done;
+    numbers_begin();
     /* Every read below stops at the line's newline at the latest (pieces hold none, a string
      * stops at a control character, a number at a byte that is not part of one), so no read
      * reaches past size - 1 + 8. */
@@ -274,9 +276,41 @@ done:
     return result;
 }
 
-/* delimited_spans(data, size, lines, sep, n_fields, max_rows, max_line_bytes)
+/* Whether the code point is one of ``spaces`` (sorted, as few as Unicode has). */
+static int is_space(uint32_t code, const uint32_t *spaces, Py_ssize_t n_spaces) {
+    for (Py_ssize_t i = 0; i < n_spaces && spaces[i] <= code; i++)
+        if (spaces[i] == code) return 1;
+    return 0;
+}
+
+/* Whether a field of valid UTF-8 [p, end) starts or ends with a non-ASCII character of
+ * ``spaces`` (str.strip() would remove it). Its bounds are ASCII separators or line ends, so
+ * its first and last characters are whole. */
+static int non_ascii_space_at_edge(const unsigned char *p, const unsigned char *end,
+                                   const uint32_t *spaces, Py_ssize_t n_spaces) {
+    if (p == end) return 0;
+    if (*p >= 0xC0) {
+        int extra = *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : 1;
+        uint32_t code = *p & (0x3F >> extra);
+        for (int k = 1; k <= extra && p + k < end; k++) code = code << 6 | (p[k] & 0x3F);
+        if (is_space(code, spaces, n_spaces)) return 1;
+    }
+    if (end[-1] >= 0x80) {
+        const unsigned char *q = end - 1;
+        while (q > p && (*q & 0xC0) == 0x80 && end - q < 4) q--;
+        int extra = (int)(end - q) - 1;
+        uint32_t code = *q & (0x7F >> (extra + 1));
+        for (int k = 1; k <= extra; k++) code = code << 6 | (q[k] & 0x3F);
+        if (is_space(code, spaces, n_spaces)) return 1;
+    }
+    return 0;
+}
+
+/* delimited_spans(data, size, lines, sep, n_fields, max_rows, max_line_bytes, spaces)
  * -> bytearray of int64, ``lines`` rows of n_fields + 1 bounds, or None (scan_bytes counted the
- * lines).
+ * lines). ``spaces``: the non-ASCII characters str.strip() removes (uint32 code points, sorted),
+ * which no field may start or end with (the thorough path strips them); empty for an ASCII
+ * file.
  *
  * Row r holds the position before its first field (its line's start - 1), each separator, and
  * its line's end: field c is [bounds[c] + 1, bounds[c + 1]). Every line must hold exactly
@@ -284,18 +318,32 @@ done:
  * may be empty. ``sep`` -1: one field per line (TXT). */
 PyObject *spans_delimited(PyObject *self, PyObject *args) {
     Py_buffer data;
+    Py_buffer spaces_view;
     Py_ssize_t size, n, n_fields, max_rows, max_line_bytes;
     int sep;
-    if (!PyArg_ParseTuple(args, "y*nninnn", &data, &size, &n, &sep, &n_fields, &max_rows,
-                          &max_line_bytes))
+    if (!PyArg_ParseTuple(args, "y*nninnny*", &data, &size, &n, &sep, &n_fields, &max_rows,
+                          &max_line_bytes, &spaces_view))
         return NULL;
     PyObject *result = NULL;
-    const unsigned char *b = data.buf;
-    if (size <= 0 || size > data.len || b[size - 1] != '\n' || n_fields < 1) {
-        PyErr_SetString(PyExc_ValueError, "data must end with a newline; at least one field");
+    const uint32_t *spaces = spaces_view.buf;
+    Py_ssize_t n_spaces = spaces_view.len / 4;
+    if (spaces_view.len % 4 || (uintptr_t)spaces_view.buf % 4) {
+        PyErr_SetString(PyExc_ValueError, "spaces must be aligned uint32 code points");
         goto done;
     }
-    if (n < 1 || n > max_rows + 1) {
+    const unsigned char *b = data.buf;
+    /* The separator: a printable ASCII byte or a tab (a byte above 127 would split UTF-8
+     * characters, a newline would never end a line), or -1 for one field per line. */
+    int sep_ok = sep == -1 ? n_fields == 1 : sep == '\t' || (sep >= 0x20 && sep < 0x7F);
+    if (size <= 0 || size > data.len || b[size - 1] != '\n' || n_fields < 1 || !sep_ok) {
+        PyErr_SetString(PyExc_ValueError,
+                        "data must end with a newline; at least one field; a tab or printable "
+                        "ASCII separator (-1: one field per line)");
+        goto done;
+    }
+    /* A line holds at least its newline and its separators. */
+    if (n < 1 || n > size || n - 1 > max_rows || n_fields - 1 > size ||
+        n > PY_SSIZE_T_MAX / (n_fields + 1)) {
         result = Py_NewRef(Py_None);
         goto done;
     }
@@ -322,6 +370,9 @@ PyObject *spans_delimited(PyObject *self, PyObject *args) {
         if (found != n_fields - 1 || pos == line_start || pos - line_start > max_line_bytes)
             goto not_sure;
         r[n_fields] = pos++;
+        for (Py_ssize_t f = 0; n_spaces && f < n_fields; f++)
+            if (non_ascii_space_at_edge(b + r[f] + 1, b + r[f + 1], spaces, n_spaces))
+                goto not_sure;
     }
     if (pos != size) goto not_sure; /* more lines than said */
     result = out;
@@ -330,6 +381,7 @@ not_sure:
     Py_DECREF(out);
     result = Py_NewRef(Py_None);
 done:
+    PyBuffer_Release(&spaces_view);
     PyBuffer_Release(&data);
     return result;
 }

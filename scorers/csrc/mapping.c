@@ -5,7 +5,9 @@
  * as they are (copy-on-write, so the process may still write the final newline). The mapping
  * lies at the start of a slightly longer anonymous region, whose pages read as zeros: the
  * padding the scanner's eight-byte loads need, even when the file fills its last page. Where
- * a file cannot be mapped, it is read into that region instead. */
+ * a file cannot be mapped, it is read into that region instead. (A job's files are private
+ * copies that nothing truncates or rewrites while they are scored: a page of a mapped file
+ * that vanished would be a SIGBUS, not an error.) */
 #include <errno.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -71,8 +73,14 @@ PyObject *spans_map_file(PyObject *self, PyObject *args) {
     int ok = 1;
     if (size > 0 && mmap(base, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
                          0) == MAP_FAILED) {
-        /* Not mappable (a pipe, some network file systems): read it. MAP_FIXED failing leaves
-         * the anonymous pages in place. */
+        /* Not mappable (a pipe, some network file systems): read it. A failed MAP_FIXED may
+         * have unmapped part of the range, so the anonymous pages are mapped there again. */
+        if (mmap(base, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+                 0) == MAP_FAILED) {
+            PyErr_SetFromErrno(PyExc_OSError);
+            munmap(base, length);
+            return NULL;
+        }
         ok = read_all(fd, base, (size_t)size);
     }
     /* A file shorter than its stat said: bytes past its end would read as zeros, not data.

@@ -8,17 +8,32 @@ static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+/* Clinger's fast path needs double operations rounded once, to double (SSE2, as on x86-64);
+ * where intermediate results are kept wider (FLT_EVAL_METHOD != 0, as with i386's x87), every
+ * literal takes Python's conversion. */
+#define CLINGER (FLT_EVAL_METHOD == 0)
+
+#if LDBL_MANT_DIG == 64 && defined(__x86_64__)
 /* x87 extended precision: 64-bit significands, so every integer below 2**64 and every power of
- * ten up to 10**27 (5**27 < 2**64) is exact. */
+ * ten up to 10**27 (5**27 < 2**64) is exact, as long as the x87's precision control is set to
+ * 64 bits (Linux's default; a library may change it, so it is read at each call). */
 #define EXTENDED 1
 static long double pow10_long(int k) {
     long double r = 1.0L;
     while (k--) r *= 10.0L; /* exact at every step, for k <= 27 */
     return r;
 }
+
+static int extended_now = 0;
+
+void numbers_begin(void) {
+    unsigned short control;
+    __asm__ volatile("fnstcw %0" : "=m"(control));
+    extended_now = ((control >> 8) & 3) == 3; /* precision control: 64-bit significands */
+}
 #else
 #define EXTENDED 0
+void numbers_begin(void) {}
 #endif
 
 /* The grammar of a number literal: JSON's -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, or
@@ -98,13 +113,13 @@ int literal_value(const unsigned char *p, size_t len, int json, double *out) {
     double v;
     if (m == 0) {
         v = 0.0; /* however many zeros, whatever the exponent */
-    } else if (!many && m < (1ULL << 53) && e >= -22 && e <= 22) {
+    } else if (CLINGER && !many && m < (1ULL << 53) && e >= -22 && e <= 22) {
         /* Clinger's fast path: both operands exact, so one operation rounds correctly. */
         v = e < 0 ? (double)m / POW10[-e] : (double)m * POW10[e];
     } else {
         v = -1.0;
 #if EXTENDED
-        if (!many && e >= -27 && e <= 27) {
+        if (extended_now && !many && e >= -27 && e <= 27) {
             /* One correctly rounded extended operation; rounding its result to double is then
              * correct unless it lies exactly halfway between two doubles (low 11 bits of the
              * 64-bit significand 10000000000), which goes to the exact conversion below. */
@@ -150,6 +165,7 @@ PyObject *spans_numbers(PyObject *self, PyObject *args) {
     PyObject *out = new_array(c.starts.n, sizeof(double), (void **)&values);
     PyObject *result = out;
     const unsigned char *base = c.data.buf;
+    numbers_begin();
     for (Py_ssize_t i = 0; out != NULL && i < c.starts.n; i++) {
         int64_t start = c.starts.at[i];
         if (!literal_value(base + start, (size_t)(c.ends.at[i] - start), json, &values[i])) {
@@ -162,17 +178,21 @@ PyObject *spans_numbers(PyObject *self, PyObject *args) {
     return result;
 }
 
-/* canonical_ints(data, starts, ends) -> bool: every span is a non-negative integer written as
- * str(int(it)) would (no sign, no leading zero), so that comparing ids as bytes compares the
+/* canonical_ints(data, starts, ends, max_digits) -> bool: every span is a non-negative integer
+ * written as str(int(it)) would (no sign, no leading zero) of at most max_digits digits (json
+ * refuses longer ones: sys.get_int_max_str_digits), so that comparing ids as bytes compares the
  * thorough path's keys (JSON 7 and "7" are both the id "7"). */
 PyObject *spans_canonical_ints(PyObject *self, PyObject *args) {
+    PyObject *d, *s, *e;
+    Py_ssize_t max_digits;
+    if (!PyArg_ParseTuple(args, "OOOn", &d, &s, &e, &max_digits)) return NULL;
     Column c;
-    if (column_args(args, &c) < 0) return NULL;
+    if (get_column(d, s, e, &c) < 0) return NULL;
     const unsigned char *base = c.data.buf;
     int ok = c.starts.n > 0;
     for (Py_ssize_t i = 0; ok && i < c.starts.n; i++) {
         const unsigned char *p = base + c.starts.at[i], *end = base + c.ends.at[i];
-        ok = p < end && (*p != '0' || end - p == 1);
+        ok = p < end && end - p <= max_digits && (*p != '0' || end - p == 1);
         for (; ok && p < end; p++) ok = *p >= '0' && *p <= '9';
     }
     release_column(&c);

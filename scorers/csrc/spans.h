@@ -84,7 +84,8 @@ PyObject *factor_finish(Factorizer *f, int64_t *codes, Py_ssize_t n);
 /* ------------------------------------------------------------------ numbers.c */
 
 /* The correctly rounded value of one literal; 0 (not sure) when it breaks the grammar (JSON's
- * when ``json``, else float()'s) or is not finite. */
+ * when ``json``, else float()'s) or is not finite. numbers_begin() before a column of them. */
+void numbers_begin(void);
 int literal_value(const unsigned char *p, size_t len, int json, double *out);
 
 /* ------------------------------------------------------------------ the module's functions */

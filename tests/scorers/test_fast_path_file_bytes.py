@@ -47,7 +47,8 @@ def test_load_pads_a_file_that_fills_its_last_page(tmp_path: Path, final_newline
     path = _file_of_size(tmp_path / "page.jsonl", 2 * mmap.PAGESIZE, final_newline)
     loaded = fastpath._load(path, Limits(), b"\\")
     assert loaded is not None
-    padded, first, lines = loaded
+    padded, first, lines, ascii = loaded
+    assert ascii
     text = path.read_bytes()
     assert lines == text.count(b"\n") + (0 if final_newline else 1)
     end = len(text) + (0 if final_newline else 1)
@@ -63,8 +64,8 @@ def test_the_scanner_refuses_a_wrong_line_count(tmp_path: Path):
 
     data = np.frombuffer(bytearray(b"a,1\nb,2\n" + bytes(8)), dtype=np.uint8)
     for lines in (1, 3, 100):
-        assert _spans.delimited_spans(data, 8, lines, ord(","), 2, 10**6, 10**6) is None
-    assert _spans.delimited_spans(data, 8, 2, ord(","), 2, 10**6, 10**6) is not None
+        assert _spans.delimited_spans(data, 8, lines, ord(","), 2, 10**6, 10**6, b"") is None
+    assert _spans.delimited_spans(data, 8, 2, ord(","), 2, 10**6, 10**6, b"") is not None
     jsonl = np.frombuffer(bytearray(b'{"a": "x"}\n{"a": "y"}\n' + bytes(8)), dtype=np.uint8)
     pieces = (b'{"a": "', b'"}')
     for lines in (1, 3, 100):
