@@ -15,26 +15,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scorers import bytecols
-from scorers.bytecols import Column, Spans, distinct, join, max_int_digits, numbers_of
+from scorers.bytecols import Column, distinct, join, max_int_digits, numbers_of
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
     from scorers.spec import Spec
-
-
-def numbers(
-    spans: Spans,
-    json_grammar: bool,
-    integer: bool = False,
-    rng: tuple[float, float] | None = None,
-) -> np.ndarray | None:
-    """float64 values of the spans, or None unless every one is valid.
-
-    ``json_grammar``: JSON numbers (JSONL); else the decimal literals of text formats, which are
-    exactly float()'s syntax once restricted to digits . e E + - (no "nan", "1_000", spaces).
-    """
-    return checked(bytecols.numbers(spans, json_grammar), integer, rng)
 
 
 def checked(

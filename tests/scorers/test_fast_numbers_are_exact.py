@@ -1,8 +1,7 @@
-"""The fast path's own decimal conversion (scorers._spans, through scorers.fastnum) gives float()'s
-value to the last bit,
-and json's for JSON numbers, on the literals Python and other writers produce, on literals with
-more digits than float64 holds, and on literals that lie exactly halfway between two floats
-(where rounding twice would go wrong)."""
+"""The fast path's own decimal conversion (scorers._spans, through scorers.bytecols) gives
+float()'s value to the last bit, and json's for JSON numbers, on the literals Python and other
+writers produce, on literals with more digits than float64 holds, and on literals that lie
+exactly halfway between two floats (where rounding twice would go wrong)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from scorers import fastnum
+from scorers import bytecols
 
 
 def _spans(literals: list[str]):
@@ -57,7 +56,7 @@ def _literals() -> list[str]:
 @pytest.mark.parametrize("json_grammar", [False, True])
 def test_fast_numbers_match_float_and_json_bit_for_bit(json_grammar: bool):
     literals = _literals()
-    got = fastnum.numbers(_spans(literals), json_grammar)
+    got = bytecols.numbers(_spans(literals), json_grammar)
     assert got is not None
     want = [json.loads(s) if json_grammar else float(s) for s in literals]
     np.testing.assert_array_equal(_bits(got), _bits(want))
@@ -65,20 +64,20 @@ def test_fast_numbers_match_float_and_json_bit_for_bit(json_grammar: bool):
 
 def test_text_only_literals_match_float():
     literals = ["+1.5", ".5", "5.", "-.25", "007.50", "+0", "1" * 19, "1" * 25 + ".5"]
-    got = fastnum.numbers(_spans(literals), False)
+    got = bytecols.numbers(_spans(literals), False)
     assert got is not None
     np.testing.assert_array_equal(_bits(got), _bits([float(s) for s in literals]))
 
 
 @pytest.mark.parametrize("literal", ["+1.5", ".5", "5.", "-.5", "01", "-012.5", "00"])
 def test_json_grammar_refuses_text_only_literals(literal: str):
-    assert fastnum.numbers(_spans(["1.5", literal, "2"]), True) is None
-    assert fastnum.numbers(_spans(["1.5", literal, "2"]), False) is not None
+    assert bytecols.numbers(_spans(["1.5", literal, "2"]), True) is None
+    assert bytecols.numbers(_spans(["1.5", literal, "2"]), False) is not None
 
 
 @pytest.mark.parametrize("literal", ["1.2.3", "--1", "1-2", "1e", "-", ".", "1_0", "nan", "1.5x"])
 def test_non_numbers_are_refused(literal: str):
-    assert fastnum.numbers(_spans(["1.5", literal, "2"]), False) is None
+    assert bytecols.numbers(_spans(["1.5", literal, "2"]), False) is None
 
 
 def test_short_decimals_match_float():
@@ -88,7 +87,7 @@ def test_short_decimals_match_float():
     literals = [f"{v:.{d}f}" for v, d in zip(values, places, strict=True)]
     literals += ["3.1", "-12.25", "0.1", "0", "-0.0", str(2**53 - 1), "9007199254.740991"]
     for json_grammar in (False, True):
-        got = fastnum.numbers(_spans(literals), json_grammar)
+        got = bytecols.numbers(_spans(literals), json_grammar)
         assert got is not None
         np.testing.assert_array_equal(_bits(got), _bits([float(s) for s in literals]))
 
@@ -96,5 +95,5 @@ def test_short_decimals_match_float():
 @pytest.mark.parametrize("literal", ["1e309", "-2e308", "1" * 310, "17976931348623159e292"])
 def test_literals_beyond_float64_are_left_to_the_thorough_path(literal: str):
     """float() makes them inf, which no score may be: the thorough path reports the line."""
-    assert fastnum.numbers(_spans(["1.5", literal]), False) is None
-    assert fastnum.numbers(_spans(["1.5", literal]), True) is None
+    assert bytecols.numbers(_spans(["1.5", literal]), False) is None
+    assert bytecols.numbers(_spans(["1.5", literal]), True) is None
