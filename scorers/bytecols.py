@@ -7,7 +7,7 @@ in C (scorers/csrc/), one pass per column without a Python object per row; this 
 them numpy arrays and types. Every function answers the result or None ("not sure"), never
 "invalid".
 
-scorers._spans is built when Podium is installed (pyproject.toml's ext-modules). Where it is
+scorers._spans is built when Podium is installed (setup.py's ext_modules). Where it is
 missing, AVAILABLE is False and the fast path answers None for every file: the thorough path
 gives the same results, only slower.
 """

@@ -342,7 +342,7 @@ def test_mutated_files_on_the_fast_path_agree_with_the_thorough_path(
 
 
 def test_the_c_scanner_is_built():
-    """pip install builds scorers/csrc/ (pyproject's ext-modules); without it every large
+    """pip install builds scorers/csrc/ (setup.py's ext_modules); without it every large
     file would silently take the thorough path, several times slower."""
     from scorers import bytecols
 
