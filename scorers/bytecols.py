@@ -81,14 +81,6 @@ class Column:
     numbers: np.ndarray | None = None
     hashes: np.ndarray | None = None  # of an id column's values, from the JSONL scan
 
-    @property
-    def rows(self) -> int:
-        if self.spans is not None:
-            return len(self.spans[1])
-        if self.factor is not None:
-            return len(self.factor.codes)
-        return 0 if self.numbers is None else len(self.numbers)
-
 
 def scan_jsonl(
     file: FileBytes, pieces: list[bytes], kinds: str, actions: str, limits: Limits
@@ -162,6 +154,16 @@ def canonical_ints(spans: Spans) -> bool:
     than json reads: then comparing ids as bytes compares them as the thorough path's keys
     (JSON 7 and "7" are both the id "7")."""
     return bool(_spans.canonical_ints(*spans, max_int_digits()))
+
+
+def canonical_int_text(value: str) -> bool:
+    """canonical_ints for one decoded value (a factor's distinct values)."""
+    return (
+        value.isascii()
+        and value.isdigit()
+        and (value == "0" or not value.startswith("0"))
+        and len(value) <= max_int_digits()
+    )
 
 
 def join(gold_ids: Column, pred_ids: Column) -> np.ndarray | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scorers.bytecols import Column, distinct, join, max_int_digits, numbers_of
+from scorers.bytecols import Column, distinct, join, numbers_of
 from scorers.view import Dataset, Factor
 
 if TYPE_CHECKING:
@@ -34,16 +34,6 @@ def checked(
     if rng is not None and not ((values >= rng[0]) & (values <= rng[1])).all():
         return None
     return values
-
-
-def canonical_int_text(value: str) -> bool:
-    """bytecols.canonical_ints for one decoded value (a factor's distinct values)."""
-    return (
-        value.isascii()
-        and value.isdigit()
-        and (value == "0" or not value.startswith("0"))
-        and len(value) <= max_int_digits()
-    )
 
 
 def number_dataset(

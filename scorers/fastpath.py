@@ -27,6 +27,7 @@ from scorers.bytecols import (
     Column,
     FileBytes,
     Spans,
+    canonical_int_text,
     canonical_ints,
     delimited_bounds,
     factor_of,
@@ -36,7 +37,7 @@ from scorers.bytecols import (
     spans_of,
 )
 from scorers.fastjsonl import jsonl_columns
-from scorers.fastnum import canonical_int_text, number_dataset
+from scorers.fastnum import number_dataset
 from scorers.gold import PARTITIONS, gold_fields, gold_format
 from scorers.source import BOM, ZIP_MAGIC
 from scorers.spec import Limits, Spec
@@ -115,6 +116,8 @@ def _csv(
         return None
     if len(set(header)) != len(header) or not set(fields) <= set(header):
         return None
+    if file.lines < 2:
+        return None  # a header and no rows (JSONL and TXT lines are all rows)
     columns = _fields(file, sep, len(header), limits, header=True)
     if columns is None:
         return None
@@ -192,11 +195,7 @@ def try_dataset(spec: Spec, gold_path: str | Path, pred_path: str | Path) -> Dat
     pred = _columns(
         pred_data, spec.format, pred_fields(spec), spec.separator, spec.limits, pred_roles
     )
-    if (
-        gold is None
-        or pred is None
-        or 0 in (c.rows for c in (*gold[0].values(), *pred[0].values()))
-    ):
+    if gold is None or pred is None:
         return None
     if not keys_ok(gold, (spec.id_field,)) or not keys_ok(pred, (spec.id_field,)):
         return None
